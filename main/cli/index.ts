@@ -1,0 +1,2 @@
+// `convlab` CLI entry.
+console.log('convlab');

@@ -1,0 +1,2 @@
+// Electron main entry (filled in by the foundation work).
+export {};

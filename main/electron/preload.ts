@@ -1,0 +1,2 @@
+// Preload (CommonJS bundle): exposes exactly the contract via contextBridge.
+export {};

@@ -1,0 +1,4 @@
+// Pool worker entry.
+export default function run(): string {
+  return 'ok';
+}

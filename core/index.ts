@@ -10,6 +10,9 @@ export { OpError, defineOp, type OpDef, type ParamSpec, type RawAttrs, type Attr
 export { listOps, getOp, hasOp } from './ops/registry';
 // graph
 export { GraphError, GRAPH_FORMAT, GRAPH_VERSION, type GraphNode, type ModelGraph, type Weights } from './graph/types';
+export { topoOrder, topoSort, type TopoResult } from './graph/topo';
+export { inferShapes, assertShapes, INPUT_OP, registryLookup, type NodeInfo, type ShapeResult, type ShapeOptions, type OpLookup } from './graph/shapes';
+export { initWeights, initParam, fillInit, countSpecs, countGraphParams, countWeights, checkWeights, type ParamCount } from './graph/weights';
 // layers / templates
 // train
 // data

@@ -1,0 +1,14 @@
+/**
+ * The CLI command table. Adding a command = one file in this folder exporting a `Command`
+ * (see ../command.ts) plus one line in this list.
+ */
+import type { Command } from '../command';
+import { doctorCommand } from './doctor';
+
+export const commands: readonly Command[] = [
+  doctorCommand,
+];
+
+export function findCommand(name: string): Command | undefined {
+  return commands.find((c) => c.name === name);
+}

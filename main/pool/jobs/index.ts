@@ -1,0 +1,15 @@
+/**
+ * The pool's job table. Adding a job kind = one file in this folder exporting a `JobKind`
+ * (see ../job.ts, built with defineJob) plus one line in this list. The worker bundle and the
+ * main process both import this table: main validates params, the worker runs the job.
+ */
+import type { JobKind } from '../job';
+import { selftestJob } from './selftest';
+
+export const jobKinds: readonly JobKind[] = [
+  selftestJob,
+];
+
+export function findJobKind(kind: string): JobKind | undefined {
+  return jobKinds.find((j) => j.kind === kind);
+}

@@ -1,4 +1,33 @@
 /** Activations, normalisation, dense, structure, graph and attention ops. */
+import { add } from './add';
+import { batchNorm } from './batch-norm';
+import { concat } from './concat';
+import { dense } from './dense';
+import { dropout } from './dropout';
+import { flatten } from './flatten';
+import { gelu } from './gelu';
+import { identity } from './identity';
+import { leakyRelu } from './leaky-relu';
+import { mul } from './mul';
+import { relu } from './relu';
+import { sigmoid } from './sigmoid';
+import { softmax } from './softmax';
+import { tanh } from './tanh';
 import type { OpDef } from './types';
 
-export const basicFamily: readonly OpDef[] = [];
+export const basicFamily: readonly OpDef[] = [
+  relu,
+  leakyRelu,
+  sigmoid,
+  tanh,
+  gelu,
+  softmax,
+  identity,
+  batchNorm,
+  dropout,
+  dense,
+  flatten,
+  concat,
+  add,
+  mul,
+];

@@ -17,4 +17,8 @@ export { initWeights, initParam, fillInit, countSpecs, countGraphParams, countWe
 // train
 // data
 // onnx
+export { OnnxError } from './onnx/errors';
+export { decodeModel, encodeModel, decodeTensorFile, encodeTensorFile, AttributeType, DataType } from './onnx/codec';
+export type { ModelProto, GraphProto, NodeProto, TensorProto, ValueInfoProto, AttributeProto, OperatorSetIdProto, StringStringEntryProto, TypeProto } from './onnx/codec';
+export { tensorFromProto, tensorToProto, intsFromProto, int64Proto, MAX_TENSOR_ELEMENTS } from './onnx/tensor-proto';
 // compress / probes / automl

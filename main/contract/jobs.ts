@@ -1,0 +1,31 @@
+/** Schemas for pool jobs as they cross the contract (records, progress, errors). */
+import { z } from 'zod';
+
+export const jobState = z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']);
+
+/**
+ * The typed error variant: unknown-kind / bad-params (refused before queueing), failed (the job
+ * threw), crashed (the worker thread died; the pool replaced it), cancelled, pool-closed.
+ */
+export const jobErrorCode = z.enum(['unknown-kind', 'bad-params', 'failed', 'crashed', 'cancelled', 'pool-closed']);
+
+export const jobError = z.object({ code: jobErrorCode, message: z.string() });
+
+export const jobProgress = z.object({
+  done: z.number(),
+  total: z.number(),
+  message: z.string().optional(),
+  metrics: z.record(z.string(), z.number()).optional(),
+});
+
+export const jobRecord = z.object({
+  id: z.string(),
+  kind: z.string(),
+  state: jobState,
+  createdAt: z.number(),
+  startedAt: z.number().optional(),
+  endedAt: z.number().optional(),
+  progress: jobProgress.optional(),
+  result: z.unknown().optional(),
+  error: jobError.optional(),
+});

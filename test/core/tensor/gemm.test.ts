@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { gemm, gemmNaive } from '../../../core/tensor/gemm';
+import { Rng } from '../../../core/tensor/rng';
+
+function rand(n: number, rng: Rng): Float32Array {
+  const a = new Float32Array(n);
+  for (let i = 0; i < n; i++) a[i] = rng.normal();
+  return a;
+}
+
+/** Runs gemm and the naive loop on the same data (with offsets and padded leading dims), compares. */
+function compare(tA: boolean, tB: boolean, m: number, n: number, k: number, alpha: number, beta: number, seed: number): void {
+  const rng = new Rng(seed);
+  const pad = 3;
+  const aRows = tA ? k : m;
+  const aCols = tA ? m : k;
+  const bRows = tB ? n : k;
+  const bCols = tB ? k : n;
+  const lda = aCols + pad;
+  const ldb = bCols + 1;
+  const ldc = n + 2;
+  const aOff = 5;
+  const bOff = 2;
+  const cOff = 7;
+  const a = rand(aOff + aRows * lda, rng);
+  const b = rand(bOff + bRows * ldb, rng);
+  const c0 = rand(cOff + m * ldc, rng);
+  const got = c0.slice();
+  const want = c0.slice();
+  gemm(tA, tB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, got, cOff, ldc);
+  gemmNaive(tA, tB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, want, cOff, ldc);
+  let worst = 0;
+  for (let i = 0; i < got.length; i++) {
+    // padding columns of C must stay untouched, the rest agree to float32 rounding
+    const tol = 1e-5 * (1 + Math.sqrt(k)) * (1 + Math.abs(want[i]));
+    worst = Math.max(worst, Math.abs(got[i] - want[i]) / tol);
+  }
+  expect(worst, `tA=${tA} tB=${tB} ${m}x${n}x${k}`).toBeLessThanOrEqual(1);
+}
+
+describe('gemm', () => {
+  it('matches the naive triple loop for all transposes on odd sizes', () => {
+    let seed = 1;
+    for (const tA of [false, true]) {
+      for (const tB of [false, true]) {
+        for (const [m, n, k] of [
+          [1, 1, 1],
+          [3, 5, 7],
+          [4, 8, 16],
+          [5, 9, 3],
+          [13, 17, 29],
+          [37, 11, 1],
+        ]) {
+          compare(tA, tB, m, n, k, 1, 0, seed++);
+          compare(tA, tB, m, n, k, -0.5, 1, seed++);
+          compare(tA, tB, m, n, k, 2, 0.25, seed++);
+        }
+      }
+    }
+  });
+
+  it('handles blocks larger than the cache tiles (k > 256, m > 128, n > 2048)', () => {
+    compare(false, false, 131, 9, 300, 1, 0, 100);
+    compare(true, false, 6, 2061, 25, 1, 1, 101);
+    compare(false, true, 130, 20, 520, 1, 0, 102);
+  });
+
+  it('beta = 0 overwrites NaN garbage, k = 0 just scales C', () => {
+    const c = new Float32Array([NaN, NaN, NaN, NaN]);
+    gemm(false, false, 2, 2, 1, 1, new Float32Array([1, 2]), 0, 1, new Float32Array([3, 4]), 0, 2, 0, c, 0, 2);
+    expect([...c]).toEqual([3, 4, 6, 8]);
+    gemm(false, false, 2, 2, 0, 1, new Float32Array(0), 0, 1, new Float32Array(0), 0, 2, 0.5, c, 0, 2);
+    expect([...c]).toEqual([1.5, 2, 3, 4]);
+  });
+});

@@ -13,7 +13,7 @@ export interface ConcatAttrs {
 
 function mismatch(a: Shape, b: Shape, axis: number): string {
   // Name the part that differs: the spatial dims for channel concat of feature maps, else the full shapes.
-  const batchSame = a[0] === b[0];
+  const batchSame = a.length === b.length && a[0] === b[0];
   if (axis === 1 && a.length > 2 && batchSame) return `${shapeToString(a.slice(2))} vs ${shapeToString(b.slice(2))}`;
   return `${shapeToString(a)} vs ${shapeToString(b)}`;
 }

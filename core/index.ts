@@ -19,7 +19,15 @@ export { summarizeGraph, withCommas, humanCount, humanBytes, type GraphSummary, 
 export { GraphBuilder, type ConvAttrs, type PoolAttrs, type BuilderAttrs } from './graph/builder';
 // layers / templates
 // train
+export { compileGraph, runForward, runBackward, applyState, outputOf, singleFeed, type CompiledGraph, type Tape, type Gradients, type OpResolver } from './train/autograd';
+export { createOptimizer, type Optimizer, type OptimizerConfig, type OptimizerKind, type OptimizerState } from './train/optimizers';
+export { learningRate, checkSchedule, type ScheduleConfig } from './train/schedules';
+export { argmax, accuracy, topKAccuracy, topKCorrect, confusionMatrix, addConfusion } from './train/metrics';
+export { computeGradients, combineResults, applyStateUpdate, firstNonFinite, evaluate, passSeed, type LossFn, type LossResult, type GradientResult, type GradientOptions, type StateUpdate, type EvalResult } from './train/gradients';
+export { encodeCheckpoint, decodeCheckpoint, cloneWeights, copyWeightsInto, CHECKPOINT_VERSION, type Checkpoint, type EpochMetrics, type EpochProgress } from './train/checkpoint';
+export { Trainer, type TrainConfig, type TrainData, type TrainEvent, type TrainerEnv, type TrainResult, type GradientEngine } from './train/trainer';
 // data
+export { createDataset, subset, splitDataset, gatherBatch, shuffledOrder, batchCount, classCounts, type Dataset, type DatasetInit, type Split, type SplitSizes, type Batch } from './data/dataset';
 // onnx
 export { OnnxError } from './onnx/errors';
 export { decodeModel, encodeModel, decodeTensorFile, encodeTensorFile, AttributeType, DataType } from './onnx/codec';

@@ -1,10 +1,9 @@
 /**
- * The side panel's numbers: a per-layer summary table, the receptive field at the outputs, and
- * an estimate of the memory training needs at a batch size. The estimate is explained, not magic:
- * float32 weights + gradients + optimizer state, plus every activation kept for backward and
- * its gradient, at the chosen batch.
+ * The side panel's numbers: a per-layer summary table, the largest receptive field, and core's
+ * estimate of the memory training needs at a batch size (float32 weights + gradients +
+ * optimizer state + every activation kept for backward).
  */
-import { sizeOf, type ModelGraph } from '../../../../core/index';
+import { analyzeGraph, type MemoryEstimate, type ModelGraph } from '../../../../core/index';
 import type { Analysis } from './analysis';
 
 export interface SummaryRow {
@@ -25,38 +24,22 @@ export function summaryRows(graph: ModelGraph, analysis: Analysis): SummaryRow[]
   return rows.sort((a, b) => (rank.get(a.name) ?? Infinity) - (rank.get(b.name) ?? Infinity));
 }
 
-/** Largest receptive field over the graph outputs, per spatial axis ("32×32"), or undefined. */
-export function outputReceptiveField(graph: ModelGraph, analysis: Analysis): { size: number[]; jump: number[] } | undefined {
-  let best: { size: number[]; jump: number[] } | undefined;
-  for (const out of graph.outputs) {
-    const rf = analysis.nodes.get(out)?.rf;
-    if (rf && (!best || rf.size[0] > best.size[0])) best = rf;
+/** Largest receptive field over the nodes that still have spatial axes, e.g. before Flatten. */
+export function largestReceptiveField(analysis: Analysis): { node: string; size: number; jump: number } | undefined {
+  let best: { node: string; size: number; jump: number } | undefined;
+  for (const name of analysis.order) {
+    const rf = analysis.nodes.get(name)?.rf;
+    if (rf && (!best || rf.size > best.size)) best = { node: name, ...rf };
   }
   return best;
 }
 
 export type OptimizerKind = 'sgd' | 'momentum' | 'adam';
 
-export interface MemoryEstimate {
-  weights: number;
-  gradients: number;
-  optimizer: number;
-  activations: number;
-  total: number;
-}
-
-const F32 = 4;
 const OPTIMIZER_SLOTS: Record<OptimizerKind, number> = { sgd: 0, momentum: 1, adam: 2 };
 
-/** Bytes for one training step at `batch` (activations and their gradients scale with batch). */
-export function trainingMemory(analysis: Analysis, batch: number, optimizer: OptimizerKind = 'adam'): MemoryEstimate {
-  let perSample = 0;
-  for (const stats of analysis.nodes.values()) {
-    if (stats.shape) perSample += sizeOf(stats.shape.slice(1));
-  }
-  const weights = analysis.totalParams * F32;
-  const gradients = analysis.trainableParams * F32;
-  const opt = analysis.trainableParams * F32 * OPTIMIZER_SLOTS[optimizer];
-  const activations = 2 * perSample * batch * F32;
-  return { weights, gradients, optimizer: opt, activations, total: weights + gradients + opt + activations };
+/** Bytes for one training step at `batch`: core's estimate (weights, grads, optimizer state, activations). */
+export function trainingMemory(graph: ModelGraph, batch: number, optimizer: OptimizerKind = 'adam'): MemoryEstimate | undefined {
+  const a = analyzeGraph(graph, { batch, optimizerSlots: OPTIMIZER_SLOTS[optimizer] });
+  return a.nodes.length > 0 ? a.totals.memory : undefined;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ModelGraph } from '../../../../core/index';
 import { EditorStore } from '../../../../renderer/src/lib/editor/editor-store';
+import { summaryRows, trainingMemory } from '../../../../renderer/src/lib/editor/summary';
 import { buildView } from '../../../../renderer/src/lib/editor/view-model';
 
 /** Input 1x28x28 -> Flatten -> Dense(10), built through the store like a user would. */
@@ -271,5 +272,23 @@ describe('editor store: analysis speed', () => {
     }
     times.sort((a, b) => a - b);
     expect(times[Math.floor(times.length / 2)]).toBeLessThan(16);
+  });
+});
+
+describe('summary numbers', () => {
+  it('orders rows topologically and scales activation memory with the batch', () => {
+    const { store, input, flat, dense } = mlp();
+    const rows = summaryRows(store.graph, store.current.analysis);
+    expect(rows.map((r) => r.name)).toEqual([input, flat, dense]);
+    const m1 = trainingMemory(store.graph, 1, 'adam');
+    const m64 = trainingMemory(store.graph, 64, 'adam');
+    const sgd = trainingMemory(store.graph, 64, 'sgd');
+    expect(m1 && m64 && sgd).toBeTruthy();
+    if (!m1 || !m64 || !sgd) return;
+    // activations: 784 + 784 + 10 floats per sample
+    expect(m1.activationBytes).toBe((784 + 784 + 10) * 4);
+    expect(m64.activationBytes).toBe(64 * m1.activationBytes);
+    expect(m64.paramBytes).toBe(7850 * 4);
+    expect(m64.optimizerBytes - sgd.optimizerBytes).toBe(2 * 7850 * 4);
   });
 });

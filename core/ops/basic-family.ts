@@ -1,6 +1,7 @@
 /** Activations, normalisation, dense, structure, graph and attention ops. */
 import { add } from './add';
 import { batchNorm } from './batch-norm';
+import { channelShuffle } from './channel-shuffle';
 import { concat } from './concat';
 import { dense } from './dense';
 import { dropout } from './dropout';
@@ -8,8 +9,10 @@ import { flatten } from './flatten';
 import { gelu } from './gelu';
 import { identity } from './identity';
 import { leakyRelu } from './leaky-relu';
+import { lrn } from './lrn';
 import { mul } from './mul';
 import { relu } from './relu';
+import { reshape } from './reshape';
 import { sigmoid } from './sigmoid';
 import { softmax } from './softmax';
 import { tanh } from './tanh';
@@ -30,4 +33,7 @@ export const basicFamily: readonly OpDef[] = [
   concat,
   add,
   mul,
+  reshape,
+  channelShuffle,
+  lrn,
 ];

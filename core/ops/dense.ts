@@ -1,8 +1,10 @@
 /**
  * Dense (fully connected): y = x W^T + b, x [N, F], weight [units, F] (the PyTorch / ONNX Gemm transB
  * layout), bias [units]. Rank-2 input only: put a Flatten in front of conv features.
+ * Both passes run through the packed GEMM (core/tensor/gemm).
  * FLOPs: 2 * N * F * units multiply-adds, plus N * units bias adds.
  */
+import { gemm } from '../tensor/gemm';
 import { Tensor, shapeToString, type Shape } from '../tensor/tensor';
 import { bool, int } from './attrs';
 import { expectInputs } from './op-util';
@@ -20,21 +22,6 @@ function features(shapes: readonly Shape[]): number {
     throw new OpError(`Dense: input must be rank 2 (N x features), got ${shapeToString(s)}; add a Flatten before Dense`);
   }
   return s[1];
-}
-
-/** out[N, U] = x[N, F] * w[U, F]^T (+ b). Row-major, inner loop over contiguous F. */
-function forwardDense(x: Float32Array, w: Float32Array, b: Float32Array | null, n: number, f: number, u: number): Float32Array {
-  const out = new Float32Array(n * u);
-  for (let i = 0; i < n; i++) {
-    const xo = i * f;
-    for (let j = 0; j < u; j++) {
-      const wo = j * f;
-      let acc = b ? b[j] : 0;
-      for (let k = 0; k < f; k++) acc += x[xo + k] * w[wo + k];
-      out[i * u + j] = acc;
-    }
-  }
-  return out;
 }
 
 export const dense = defineOp<DenseAttrs>({
@@ -55,8 +42,14 @@ export const dense = defineOp<DenseAttrs>({
   },
   forward(inputs, params, a) {
     const [n, f] = inputs[0].shape;
-    const b = a.bias ? params.bias.data : null;
-    return { output: new Tensor([n, a.units], forwardDense(inputs[0].data, params.weight.data, b, n, f, a.units)) };
+    const u = a.units;
+    const out = new Tensor([n, u]);
+    gemm(false, true, n, u, f, 1, inputs[0].data, 0, f, params.weight.data, 0, f, 0, out.data, 0, u);
+    if (a.bias) {
+      const b = params.bias.data;
+      for (let i = 0; i < n; i++) for (let j = 0; j < u; j++) out.data[i * u + j] += b[j];
+    }
+    return { output: out };
   },
   backward(gradOut, _saved, inputs, params, a) {
     const [n, f] = inputs[0].shape;
@@ -66,18 +59,8 @@ export const dense = defineOp<DenseAttrs>({
     const dy = gradOut.data;
     const dx = new Float32Array(n * f);
     const dw = new Float32Array(u * f);
-    for (let i = 0; i < n; i++) {
-      const xo = i * f;
-      for (let j = 0; j < u; j++) {
-        const g = dy[i * u + j];
-        if (g === 0) continue;
-        const wo = j * f;
-        for (let k = 0; k < f; k++) {
-          dx[xo + k] += g * w[wo + k];
-          dw[wo + k] += g * x[xo + k];
-        }
-      }
-    }
+    gemm(false, false, n, f, u, 1, dy, 0, u, w, 0, f, 0, dx, 0, f); // dx = dy W
+    gemm(true, false, u, f, n, 1, dy, 0, u, x, 0, f, 0, dw, 0, f); // dW = dy^T x
     const grads: Record<string, Tensor> = { weight: new Tensor([u, f], dw) };
     if (a.bias) {
       const db = new Float32Array(u);

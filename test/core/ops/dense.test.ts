@@ -29,6 +29,10 @@ describe('Dense', () => {
     expect(Object.keys(rep.gradWorst).sort()).toEqual(['input0', 'param:bias', 'param:weight']);
   });
 
+  it('matches the reference past the GEMM block sizes (F = 300 > KC)', () => {
+    checkOp({ op: dense, attrs: { units: 13 }, inputs: [[5, 300]], maxChecks: 60, reference: ([x], p) => naiveDense(x, p.weight, p.bias) });
+  });
+
   it('works without bias', () => {
     expect(dense.params([[2, 5]], dense.parseAttrs({ units: 3, bias: false })).map((p) => p.name)).toEqual(['weight']);
     checkOp({ op: dense, attrs: { units: 3, bias: false }, inputs: [[2, 5]], reference: ([x], p) => naiveDense(x, p.weight, undefined) });

@@ -4,8 +4,10 @@
  */
 import type { Command } from '../command';
 import { doctorCommand } from './doctor';
+import { serveCommand } from './serve';
 
 export const commands: readonly Command[] = [
+  serveCommand,
   doctorCommand,
 ];
 

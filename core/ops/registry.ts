@@ -1,9 +1,10 @@
 /** The explicit list of every op the core knows. */
 import { basicFamily } from './basic-family';
 import { convFamily } from './conv-family';
+import { interopFamily } from './interop-family';
 import { OpError, type OpDef } from './types';
 
-const all: readonly OpDef[] = [...convFamily, ...basicFamily];
+const all: readonly OpDef[] = [...convFamily, ...basicFamily, ...interopFamily];
 const byType = new Map<string, OpDef>();
 for (const op of all) {
   if (byType.has(op.type)) throw new Error(`op registry: "${op.type}" is listed twice`);

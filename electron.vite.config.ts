@@ -13,6 +13,7 @@ export default defineConfig({
           index: resolve(root, 'main/electron/index.ts'),
           cli: resolve(root, 'main/cli/index.ts'),
           'pool-worker': resolve(root, 'main/pool/worker.ts'),
+          'train-worker': resolve(root, 'main/train/worker.ts'),
         },
         formats: ['es'],
       },

@@ -18,6 +18,8 @@ export { graphToJson, parseGraphJson, weightsToJson, migrate, GRAPH_MIGRATIONS, 
 export { summarizeGraph, withCommas, humanCount, humanBytes, type GraphSummary, type SummaryRow } from './graph/summary';
 export { GraphBuilder, type ConvAttrs, type PoolAttrs, type BuilderAttrs } from './graph/builder';
 // layers / templates
+export { listTemplates, buildTemplate, hasTemplate } from './layers/templates';
+export { TemplateError, type TemplateInfo, type TemplateOption, type TemplateOptions, type OptionValue } from './layers/template';
 // train
 export { compileGraph, runForward, runBackward, applyState, outputOf, singleFeed, type CompiledGraph, type Tape, type Gradients, type OpResolver } from './train/autograd';
 export { createOptimizer, type Optimizer, type OptimizerConfig, type OptimizerKind, type OptimizerState } from './train/optimizers';

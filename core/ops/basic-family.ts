@@ -7,10 +7,12 @@ import { dense } from './dense';
 import { dropout } from './dropout';
 import { flatten } from './flatten';
 import { gelu } from './gelu';
+import { graphConv } from './graph-conv';
 import { identity } from './identity';
 import { leakyRelu } from './leaky-relu';
 import { lrn } from './lrn';
 import { mul } from './mul';
+import { nodeMeanPool } from './node-mean-pool';
 import { relu } from './relu';
 import { reshape } from './reshape';
 import { sigmoid } from './sigmoid';
@@ -36,4 +38,6 @@ export const basicFamily: readonly OpDef[] = [
   reshape,
   channelShuffle,
   lrn,
+  graphConv,
+  nodeMeanPool,
 ];

@@ -1,5 +1,18 @@
 /** Convolution and pooling ops (hot kernels with hand-written backward). Listed, not side-effect registered. */
 import { conv1d, conv2d, conv3d } from './conv';
+import { globalAvgPool } from './global-avg-pool';
+import { avgPool1d, avgPool2d, avgPool3d, maxPool1d, maxPool2d, maxPool3d } from './pool';
 import type { OpDef } from './types';
 
-export const convFamily: readonly OpDef[] = [conv1d, conv2d, conv3d];
+export const convFamily: readonly OpDef[] = [
+  conv1d,
+  conv2d,
+  conv3d,
+  maxPool1d,
+  maxPool2d,
+  maxPool3d,
+  avgPool1d,
+  avgPool2d,
+  avgPool3d,
+  globalAvgPool,
+];

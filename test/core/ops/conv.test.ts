@@ -21,7 +21,8 @@ function ref(rank: number) {
 function run(op: OpDef<ConvAttrs>, rank: number, shape: number[], attrs: RawAttrs, seed: number): void {
   // random (non-zero) bias so the reference checks it too (initParams would give zeros)
   const filters = Number(attrs.filters);
-  const params = attrs.bias === false ? {} : { bias: randomTensor([filters], new Rng(seed)) };
+  const params: Record<string, Tensor> = {};
+  if (attrs.bias !== false) params.bias = randomTensor([filters], new Rng(seed));
   const rep = checkOp({ op, attrs, inputs: [shape], params, reference: ref(rank), seed, maxChecks: 150 });
   expect(rep.checkedElements).toBeGreaterThan(0);
 }

@@ -4,11 +4,13 @@
  */
 import type { Command } from '../command';
 import { doctorCommand } from './doctor';
+import { infoCommand } from './info';
 import { serveCommand } from './serve';
 
 export const commands: readonly Command[] = [
   serveCommand,
   doctorCommand,
+  infoCommand,
 ];
 
 export function findCommand(name: string): Command | undefined {

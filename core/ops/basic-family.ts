@@ -13,6 +13,7 @@ import { leakyRelu } from './leaky-relu';
 import { lrn } from './lrn';
 import { mul } from './mul';
 import { nodeMeanPool } from './node-mean-pool';
+import { nonLocal } from './non-local';
 import { relu } from './relu';
 import { reshape } from './reshape';
 import { sigmoid } from './sigmoid';
@@ -40,4 +41,5 @@ export const basicFamily: readonly OpDef[] = [
   lrn,
   graphConv,
   nodeMeanPool,
+  nonLocal,
 ];

@@ -1,0 +1,158 @@
+/**
+ * ONNX import: a ModelProto (or its bytes) -> ConvLab ModelGraph + Weights. Graph inputs become
+ * Input nodes (per-sample shape), initializers and constant subgraphs are folded, layers with
+ * constant weights become ConvLab nodes with params. Unsupported ops are reported together in one
+ * error; every other problem is an OnnxError naming the node.
+ */
+import { inferShapes } from '../graph/shapes';
+import { GRAPH_FORMAT, GRAPH_VERSION, GraphError, type ModelGraph, type Weights } from '../graph/types';
+import { hasOp } from '../ops/registry';
+import { decodeModel } from './codec';
+import { OnnxError } from './errors';
+import type { ModelProto, NodeProto, ValueInfoProto } from './generated/onnx';
+import { constValue, ImportContext, type Converter } from './import-context';
+import { layerConverters } from './import-ops';
+import { basicConverters } from './import-ops-basic';
+import { intsFromProto, MAX_TENSOR_ELEMENTS, tensorFromProto } from './tensor-proto';
+
+export interface ImportedModel {
+  graph: ModelGraph;
+  weights: Weights;
+  /** The ai.onnx opset the file imports. */
+  opset: number;
+  /** ONNX graph inputs (full shapes, batch first; symbolic dims as 1) in order. */
+  inputs: { name: string; shape: number[] }[];
+  producer: string;
+}
+
+export const converters: Readonly<Record<string, Converter>> = { ...layerConverters, ...basicConverters };
+
+/** Every ONNX op type the importer understands (the ConvLab op it maps to may still be missing). */
+export function supportedOnnxOps(): string[] {
+  return Object.keys(converters).sort();
+}
+
+function opsetOf(model: ModelProto): number {
+  const imports = model.opsetImport ?? [];
+  const main = imports.find((o) => !o.domain || o.domain === 'ai.onnx');
+  if (!main) {
+    if (imports.length === 0) throw new OnnxError('onnx import: the model declares no opset');
+    throw new OnnxError(`onnx import: no ai.onnx opset (domains: ${imports.map((o) => o.domain).join(', ')})`);
+  }
+  const v = main.version ?? 0;
+  if (!Number.isInteger(v) || v < 1 || v > 100) throw new OnnxError(`onnx import: invalid opset version ${v}`);
+  return v;
+}
+
+function inputShape(vi: ValueInfoProto): number[] {
+  const t = vi.type?.tensorType;
+  if (!t) throw new OnnxError(`onnx import: graph input "${vi.name}" is not a tensor`);
+  if (t.elemType !== undefined && t.elemType !== 1) throw new OnnxError(`onnx import: graph input "${vi.name}" has element type ${t.elemType}; only float32 inputs are supported`);
+  const dims = t.shape?.dim;
+  if (!dims) throw new OnnxError(`onnx import: graph input "${vi.name}" has no shape`);
+  const shape = dims.map((d) => (d.dimValue !== undefined ? d.dimValue : 1));
+  if (shape.length < 2) throw new OnnxError(`onnx import: graph input "${vi.name}" has rank ${shape.length}; ConvLab inputs are batch x features at least`);
+  if (!shape.every((d) => Number.isSafeInteger(d) && d > 0) || shape.reduce((a, b) => a * b, 1) > MAX_TENSOR_ELEMENTS) {
+    throw new OnnxError(`onnx import: graph input "${vi.name}" has an invalid shape [${shape.join(', ')}]`);
+  }
+  return shape;
+}
+
+/** ONNX nodes in dependency order; a cycle or a dangling input is an OnnxError naming the nodes. */
+function orderNodes(nodes: NodeProto[], known: Set<string>): NodeProto[] {
+  const producer = new Map<string, number>();
+  nodes.forEach((n, i) => (n.output ?? []).forEach((o) => o && producer.set(o, i)));
+  for (const n of nodes) {
+    for (const i of n.input ?? []) {
+      if (i && !known.has(i) && !producer.has(i)) {
+        throw new OnnxError(`onnx import: ${n.opType} node "${n.name || n.output?.[0]}" reads "${i}", which no node, graph input or initializer defines (missing initializer?)`);
+      }
+    }
+  }
+  const done = new Set<number>();
+  const order: NodeProto[] = [];
+  const avail = new Set(known);
+  let progress = true;
+  while (order.length < nodes.length && progress) {
+    progress = false;
+    nodes.forEach((n, i) => {
+      if (done.has(i)) return;
+      if ((n.input ?? []).every((x) => !x || avail.has(x))) {
+        done.add(i);
+        order.push(n);
+        (n.output ?? []).forEach((o) => o && avail.add(o));
+        progress = true;
+      }
+    });
+  }
+  if (order.length < nodes.length) {
+    const stuck = nodes.filter((_, i) => !done.has(i)).map((n) => `"${n.name || n.output?.[0]}"`);
+    throw new OnnxError(`onnx import: the graph has a cycle through ${stuck.slice(0, 8).join(', ')}${stuck.length > 8 ? ` and ${stuck.length - 8} more` : ''}`);
+  }
+  return order;
+}
+
+export function importOnnx(source: Uint8Array | ModelProto, name?: string): ImportedModel {
+  const model = source instanceof Uint8Array ? decodeModel(source) : source;
+  const g = model.graph;
+  if (!g) throw new OnnxError('onnx import: the model has no graph (is this an ONNX file?)');
+  const opset = opsetOf(model);
+  const nodes = g.node ?? [];
+  if (nodes.length === 0) throw new OnnxError('onnx import: the graph has no nodes');
+  if ((g.sparseInitializer?.length ?? 0) > 0) throw new OnnxError('onnx import: sparse initializers are not supported');
+
+  // One error for every unsupported op type.
+  const unsupported = new Set<string>();
+  for (const n of nodes) {
+    const domain = n.domain ?? '';
+    if ((domain !== '' && domain !== 'ai.onnx') || !converters[n.opType ?? '']) unsupported.add(`${domain && domain !== 'ai.onnx' ? `${domain}.` : ''}${n.opType ?? '(no op type)'} (opset ${opset})`);
+  }
+  if (unsupported.size > 0) throw new OnnxError(`onnx import: unsupported ops: ${[...unsupported].sort().join(', ')}`);
+
+  const init = new Map((g.initializer ?? []).map((t) => [t.name ?? '', t]));
+  const dynInputs = (g.input ?? []).filter((vi) => !init.has(vi.name ?? ''));
+  if (dynInputs.length === 0) throw new OnnxError('onnx import: the graph has no inputs besides initializers');
+  const inputs = dynInputs.map((vi) => ({ name: vi.name ?? '', shape: inputShape(vi) }));
+  const ctx = new ImportContext(opset, inputs[0].shape[0]);
+  for (const n of nodes) for (const i of n.input ?? []) if (i) ctx.uses.set(i, (ctx.uses.get(i) ?? 0) + 1);
+  for (const o of g.output ?? []) if (o.name) ctx.uses.set(o.name, (ctx.uses.get(o.name) ?? 0) + 1);
+
+  for (const [key, t] of init) {
+    if (!key) throw new OnnxError('onnx import: an initializer has no name');
+    const tensor = tensorFromProto(t);
+    const isInt = t.dataType !== 1 && t.dataType !== 11 && t.dataType !== 10;
+    ctx.values.set(key, constValue(tensor, isInt ? intsFromProto(t, MAX_TENSOR_ELEMENTS).values : undefined));
+  }
+  for (const inp of inputs) {
+    if (!inp.name) throw new OnnxError('onnx import: a graph input has no name');
+    ctx.nodes.push({ name: inp.name, op: 'Input', inputs: [], attrs: { shape: inp.shape.slice(1) } });
+    ctx.values.set(inp.name, { kind: 'node', node: inp.name, shape: inp.shape });
+  }
+
+  for (const n of orderNodes(nodes, new Set(ctx.values.keys()))) {
+    const conv = converters[n.opType ?? ''];
+    try {
+      conv(ctx, n);
+    } catch (e) {
+      if (e instanceof OnnxError) throw e;
+      if (e instanceof Error && (e.name === 'OpError' || e.name === 'GraphError')) ctx.fail(n, e.message);
+      throw e;
+    }
+  }
+
+  const outputs: string[] = [];
+  for (const o of g.output ?? []) {
+    const v = ctx.values.get(o.name ?? '');
+    if (!v) throw new OnnxError(`onnx import: graph output "${o.name}" is not computed by any node`);
+    if (v.kind === 'const') throw new OnnxError(`onnx import: graph output "${o.name}" is a constant; nothing to run`);
+    outputs.push(v.node);
+  }
+  if (outputs.length === 0) throw new OnnxError('onnx import: the graph has no outputs');
+
+  const graph: ModelGraph = { format: GRAPH_FORMAT, version: GRAPH_VERSION, name: name ?? (g.name || 'imported'), nodes: ctx.nodes, outputs };
+  const missing = [...new Set(ctx.nodes.map((n) => n.op))].filter((op) => op !== 'Input' && !hasOp(op));
+  if (missing.length > 0) throw new OnnxError(`onnx import: the core lacks ops ${missing.join(', ')}`);
+  const check = inferShapes(graph, { batch: ctx.batch });
+  if (check.errors.length > 0) throw new GraphError(`onnx import: the imported graph does not validate: ${check.errors.map((e) => e.message).join('; ')}`);
+  return { graph, weights: ctx.weights, opset, inputs, producer: `${model.producerName ?? ''} ${model.producerVersion ?? ''}`.trim() };
+}

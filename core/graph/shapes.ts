@@ -94,10 +94,9 @@ export function inferShapes(graph: ModelGraph, options: ShapeOptions = {}): Shap
     const inputs = node.inputs.map((i) => info.get(i));
     if (inputs.some((i) => i === undefined)) continue; // an upstream error is already reported
     const inputShapes = inputs.flatMap((i) => (i ? [i.outputShape] : []));
-    const where = describe(node, inputShapes);
     const arity = checkArity(op, inputShapes.length);
     if (arity) {
-      errors.push(new GraphError(`${where}: ${arity}`, node.name));
+      errors.push(new GraphError(`${describe(node, inputShapes)}: ${arity}`, node.name));
       continue;
     }
     try {
@@ -109,7 +108,7 @@ export function inferShapes(graph: ModelGraph, options: ShapeOptions = {}): Shap
       const params = op.params(inputShapes, attrs);
       info.set(node.name, { node, op, attrs, inputShapes, outputShape, params });
     } catch (e) {
-      errors.push(new GraphError(`${where}: ${messageOf(e)}`, node.name));
+      errors.push(new GraphError(`${describe(node, inputShapes)}: ${messageOf(e)}`, node.name));
     }
   }
   return { order, info, errors };

@@ -55,3 +55,28 @@ describe('graph validation with real ops', () => {
     expect(checkWeights(g, w).map((e) => e.message)).toEqual(['Conv2D "c3": weight "weight" is 4x6x3x3 but the node expects 4x3x3x3']);
   });
 });
+
+describe('analysis speed', () => {
+  it('analyses a 200-node conv/BN/ReLU/Add graph (time logged, not asserted)', () => {
+    const b = new GraphBuilder('deep');
+    let x = b.input([16, 32, 32]);
+    let i = 0;
+    while (b.build().nodes.length < 200 - 4) {
+      i++;
+      const c = b.conv2d(`c${i}`, x, { filters: 16, kernel: 3, pads: 1, bias: false });
+      const n = b.batchNorm(`bn${i}`, c);
+      x = b.relu(`r${i}`, b.add(`add${i}`, [n, x]));
+    }
+    const g = b.build();
+    const count = g.nodes.length;
+    const a = analyzeGraph(g, { batch: 32 });
+    expect(a.valid).toBe(true);
+    expect(a.nodes).toHaveLength(count);
+    const reps = 20;
+    const t0 = performance.now();
+    for (let r = 0; r < reps; r++) analyzeGraph(g, { batch: 32 });
+    const ms = (performance.now() - t0) / reps;
+    console.log(`analyzeGraph: ${count} real-op nodes in ${ms.toFixed(3)} ms (mean of ${reps})`);
+    expect(count).toBeGreaterThanOrEqual(196);
+  });
+});

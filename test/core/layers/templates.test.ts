@@ -2,6 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { analyzeGraph, assertValid, type GraphAnalysis } from '../../../core/graph/analyze';
 import { buildTemplate, hasTemplate, listTemplates } from '../../../core/layers/templates';
 import { TemplateError } from '../../../core/layers/template';
+import { graphToJson, parseGraphJson } from '../../../core/graph/json';
+import { checkWeights, countWeights, initWeights } from '../../../core/graph/weights';
+import { summarizeGraph } from '../../../core/graph/summary';
+import { Rng } from '../../../core/tensor/rng';
 
 const analyse = (name: string, options = {}): GraphAnalysis => assertValid(buildTemplate(name, options));
 const params = (a: GraphAnalysis, node: string): number => a.byName.get(node)?.paramCount.total ?? -1;
@@ -25,6 +29,20 @@ describe('template library', () => {
       const inputs = g.nodes.filter((n) => n.op === 'Input');
       expect(inputs.map((n) => n.name)).toEqual(t.inputs.map((i) => i.name));
       expect(inputs[0].attrs.shape).toEqual(t.input);
+    }
+  });
+
+  it('every template validates, gets weights matching its param count, and round-trips through JSON', () => {
+    for (const t of listTemplates()) {
+      const g = buildTemplate(t.name);
+      const a = analyzeGraph(g);
+      expect(a.errors.map((e) => e.message), t.name).toEqual([]);
+      const w = initWeights(g, new Rng(5));
+      expect(countWeights(w), t.name).toBe(a.totals.params.total);
+      const back = parseGraphJson(graphToJson(g, w));
+      expect(back.graph, t.name).toEqual(g);
+      expect(checkWeights(back.graph, back.weights ?? {}), t.name).toEqual([]);
+      expect(summarizeGraph(g).rows.length, t.name).toBe(g.nodes.length);
     }
   });
 

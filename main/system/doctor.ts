@@ -23,13 +23,13 @@ export interface DoctorReport {
   cpuModel: string;
 }
 
-const require = createRequire(import.meta.url);
+const localRequire = createRequire(import.meta.url);
 
 /** Electron's package installs without its binary here; the binary lives at dist/<path.txt>. */
 export function electronBinary(): { found: boolean; path?: string; reason: string } {
   let pkgDir: string;
   try {
-    pkgDir = dirname(require.resolve('electron/package.json'));
+    pkgDir = dirname(localRequire.resolve('electron/package.json'));
   } catch {
     return { found: false, reason: 'the electron package is not installed' };
   }

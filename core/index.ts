@@ -28,6 +28,7 @@ export { argmax, accuracy, topKAccuracy, topKCorrect, confusionMatrix, addConfus
 export { computeGradients, combineResults, applyStateUpdate, firstNonFinite, evaluate, passSeed, type LossFn, type LossResult, type GradientResult, type GradientOptions, type StateUpdate, type EvalResult } from './train/gradients';
 export { encodeCheckpoint, decodeCheckpoint, cloneWeights, copyWeightsInto, CHECKPOINT_VERSION, type Checkpoint, type EpochMetrics, type EpochProgress } from './train/checkpoint';
 export { lossFromConfig, type LossConfig } from './train/loss-config';
+export { softmaxCrossEntropy, crossEntropyLoss, binaryCrossEntropyWithLogits, meanSquaredError, dotProductScores, linkPredictionLoss, edgesOf, sampleNegativePairs, type NodePair } from './train/losses';
 export { Trainer, type TrainConfig, type TrainData, type TrainEvent, type TrainerEnv, type TrainResult, type GradientEngine } from './train/trainer';
 // data
 export { createDataset, subset, splitDataset, gatherBatch, shuffledOrder, batchCount, classCounts, type Dataset, type DatasetInit, type Split, type SplitSizes, type Batch } from './data/dataset';

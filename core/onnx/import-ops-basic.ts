@@ -232,7 +232,8 @@ const padOp: Converter = (ctx, node) => {
 };
 
 const dropout: Converter = (ctx, node) => {
-  if (node.output?.[1]) ctx.fail(node, 'the mask output is not supported');
+  const mask = node.output?.[1];
+  if (mask && (ctx.uses.get(mask) ?? 0) > 0) ctx.fail(node, 'the mask output is read by the graph; that is not supported');
   const rate = ctx.opset >= 12 ? (ctx.input(node, 1) ? ctx.constOf(node, 1, 'ratio').tensor.data[0] : 0.5) : attrFloat(node, 'ratio', 0.5);
   ctx.set(node, ctx.emit(node, 'Dropout', [ctx.dyn(node, 0, 'the input')], { rate }));
 };

@@ -81,7 +81,8 @@ const convTranspose: Converter = (ctx, node) => {
 function pool(kind: 'Max' | 'Avg'): Converter {
   return (ctx, node) => {
     const x = ctx.dyn(node, 0, 'the input');
-    if ((node.output?.length ?? 0) > 1 && node.output?.[1]) ctx.fail(node, 'the Indices output is not supported');
+    const indices = node.output?.[1];
+    if (indices && (ctx.uses.get(indices) ?? 0) > 0) ctx.fail(node, 'the Indices output is read by the graph; that is not supported');
     const kernel = ctx.need(node, attrInts(node, 'kernel_shape'), 'attribute kernel_shape is missing');
     const r = kernel.length;
     if (r < 1 || r > 3) ctx.fail(node, `${r}-D pooling is not supported`);
@@ -102,8 +103,8 @@ const globalAvgPool: Converter = (ctx, node) => {
 
 const batchNorm: Converter = (ctx, node) => {
   const x = ctx.dyn(node, 0, 'the input');
-  for (let i = 1; i < (node.output?.length ?? 0); i++) {
-    if (node.output?.[i]) ctx.fail(node, 'training-mode outputs (running mean/var) are not supported');
+  for (const o of (node.output ?? []).slice(1)) {
+    if (o && (ctx.uses.get(o) ?? 0) > 0) ctx.fail(node, 'training-mode outputs (running mean/var) are read by the graph; that is not supported');
   }
   if (ctx.opset < 7 && attrInt(node, 'spatial', 1) !== 1) ctx.fail(node, 'spatial = 0 is not supported');
   const params = {

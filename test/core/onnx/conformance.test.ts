@@ -13,11 +13,10 @@ import { compare, LIGHT, PYTORCH, pytorchCases, readBytes, readTensor, runInCore
 const RTOL = 1e-3;
 const ATOL = 1e-7;
 /**
- * Looser bounds, each justified. Light models: 1000-way softmax outputs near 1e-3 computed through
- * 16-50 float32 layers with constant (0.02) weights: activations grow to ~1e3-1e5, so float32
- * summation order alone moves logits by ~1e-4 relative; after softmax the outputs (~1e-3) carry that
- * as ~1e-4 relative error. The default criterion is kept (rtol 1e-3) but atol is raised to 1e-6 to
- * cover outputs that underflow toward 0 (where ONNX itself has no relative precision).
+ * Per-case looser bounds, each to be justified here. None is needed: every case runs at the default.
+ * Note on the light models: their weights are constants (ConstantOfShape 0.02), so all 1000 logits
+ * are equal and the expected softmax output is exactly 0.001 everywhere; matching it checks the
+ * import and the structure end to end (shapes, no NaN/Inf), not per-layer numerics.
  */
 const LOOSER: Record<string, { rtol: number; atol: number; why: string }> = {};
 

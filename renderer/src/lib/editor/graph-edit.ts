@@ -242,3 +242,13 @@ export function groupExit(graph: ModelGraph, group: string): string | undefined 
   const last = members.filter((m) => !usedInside.has(m.name));
   return last.length > 0 ? last[last.length - 1].name : members[members.length - 1]?.name;
 }
+
+/** Where a node added from the palette goes: under `after`, else under everything on the canvas. */
+export function nextPosition(graph: ModelGraph, after?: string): XY {
+  const anchor = after !== undefined ? findNode(graph, after) : undefined;
+  if (anchor?.ui) return { x: anchor.ui.x, y: anchor.ui.y + 130 };
+  if (graph.nodes.length === 0) return { x: 0, y: 0 };
+  const ys = graph.nodes.map((n) => n.ui?.y ?? 0);
+  const bottom = graph.nodes[ys.indexOf(Math.max(...ys))];
+  return { x: bottom.ui?.x ?? 0, y: (bottom.ui?.y ?? 0) + 130 };
+}

@@ -35,6 +35,10 @@ export function resolveStatic(root: string, urlPath: string): string | undefined
 export async function serveStatic(root: string, urlPath: string, res: ServerResponse, headers: Record<string, string>): Promise<void> {
   const file = resolveStatic(root, urlPath);
   const info = file ? await stat(file).catch(() => undefined) : undefined;
+  if ((!file || !info?.isFile()) && urlPath === '/favicon.ico') {
+    res.writeHead(204, headers).end();
+    return;
+  }
   if (!file || !info?.isFile()) {
     res.writeHead(404, { ...headers, 'Content-Type': 'text/plain; charset=utf-8' }).end(`not found: ${urlPath}`);
     return;

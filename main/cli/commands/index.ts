@@ -6,11 +6,13 @@ import type { Command } from '../command';
 import { doctorCommand } from './doctor';
 import { infoCommand } from './info';
 import { serveCommand } from './serve';
+import { trainCommand } from './train';
 
 export const commands: readonly Command[] = [
   serveCommand,
   doctorCommand,
   infoCommand,
+  trainCommand,
 ];
 
 export function findCommand(name: string): Command | undefined {

@@ -13,9 +13,9 @@ export { GraphError, GRAPH_FORMAT, GRAPH_VERSION, type GraphNode, type ModelGrap
 export { topoOrder, topoSort, type TopoResult } from './graph/topo';
 export { inferShapes, assertShapes, INPUT_OP, registryLookup, type NodeInfo, type ShapeResult, type ShapeOptions, type OpLookup } from './graph/shapes';
 export { initWeights, initParam, fillInit, countSpecs, countGraphParams, countWeights, checkWeights, type ParamCount } from './graph/weights';
-export { analyzeGraph, assertValid, errorsByNode, type GraphAnalysis, type NodeAnalysis, type ReceptiveField, type MemoryEstimate, type AnalyzeOptions } from './graph/analyze';
+export { analyzeGraph, assertValid, errorsByNode, type GraphAnalysis, type NodeAnalysis, type ReceptiveField, type ReceptiveAxis, type MemoryEstimate, type AnalyzeOptions } from './graph/analyze';
 export { graphToJson, parseGraphJson, weightsToJson, migrate, GRAPH_MIGRATIONS, type ModelFile, type Migration, type ParseOptions, type TensorJson, type WeightsJson } from './graph/json';
-export { summarizeGraph, withCommas, humanCount, humanBytes, type GraphSummary, type SummaryRow } from './graph/summary';
+export { summarizeGraph, rfText, withCommas, humanCount, humanBytes, type GraphSummary, type SummaryRow } from './graph/summary';
 export { GraphBuilder, type ConvAttrs, type PoolAttrs, type BuilderAttrs } from './graph/builder';
 // layers / templates
 export { listTemplates, buildTemplate, hasTemplate } from './layers/templates';
@@ -37,4 +37,5 @@ export { OnnxError } from './onnx/errors';
 export { decodeModel, encodeModel, decodeTensorFile, encodeTensorFile, AttributeType, DataType } from './onnx/codec';
 export type { ModelProto, GraphProto, NodeProto, TensorProto, ValueInfoProto, AttributeProto, OperatorSetIdProto, StringStringEntryProto, TypeProto } from './onnx/codec';
 export { tensorFromProto, tensorToProto, intsFromProto, int64Proto, MAX_TENSOR_ELEMENTS } from './onnx/tensor-proto';
+export { importOnnx, supportedOnnxOps, type ImportedModel } from './onnx/import';
 // compress / probes / automl

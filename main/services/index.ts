@@ -26,9 +26,12 @@ export async function closeApp(app: AppContext): Promise<void> {
   await app.pool.close();
 }
 
-/** The worker bundle sits next to the built main entries (out/main/pool-worker.js). */
-export function defaultWorkerFile(): URL {
-  return new URL('./pool-worker.js', import.meta.url);
+/**
+ * The worker bundle sits next to the built main entries (out/main/pool-worker.js). In a packaged
+ * app it is unpacked beside app.asar (see electron-builder.yml), since threads cannot load from it.
+ */
+export function defaultWorkerFile(base: string = import.meta.url): URL {
+  return new URL(new URL('./pool-worker.js', base).href.replace('/app.asar/', '/app.asar.unpacked/'));
 }
 
 export function createHandlers(app: AppContext, transport: string): Handlers {

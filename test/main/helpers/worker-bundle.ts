@@ -2,7 +2,7 @@
  * Node 20 cannot run the .ts worker directly, so pool tests bundle main/pool/worker.ts with vite
  * (SSR mode: node_modules stay external) into a fresh folder under .convlab-tmp/.
  */
-import { mkdtempSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { build } from 'vite';
 
@@ -12,6 +12,7 @@ export async function buildPoolWorker(): Promise<string> {
   const base = join(root, '.convlab-tmp');
   mkdirSync(base, { recursive: true });
   const outDir = mkdtempSync(join(base, 'worker-'));
+  process.once('exit', () => rmSync(outDir, { recursive: true, force: true }));
   await build({
     configFile: false,
     logLevel: 'silent',

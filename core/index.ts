@@ -37,5 +37,6 @@ export { OnnxError } from './onnx/errors';
 export { decodeModel, encodeModel, decodeTensorFile, encodeTensorFile, AttributeType, DataType } from './onnx/codec';
 export type { ModelProto, GraphProto, NodeProto, TensorProto, ValueInfoProto, AttributeProto, OperatorSetIdProto, StringStringEntryProto, TypeProto } from './onnx/codec';
 export { tensorFromProto, tensorToProto, intsFromProto, int64Proto, MAX_TENSOR_ELEMENTS } from './onnx/tensor-proto';
+export { exportOnnx, exportableOps, irVersionFor, checkOpset, DEFAULT_OPSET, MIN_OPSET, MAX_OPSET, type ExportOptions, type ExportedModel, type OnnxIo } from './onnx/export';
 export { importOnnx, supportedOnnxOps, type ImportedModel } from './onnx/import';
 // compress / probes / automl

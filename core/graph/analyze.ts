@@ -10,10 +10,15 @@ import { inferShapes, type NodeInfo, type ShapeOptions } from './shapes';
 import { GraphError, type ModelGraph } from './types';
 import { countSpecs, type ParamCount } from './weights';
 
-/** Receptive field along one spatial axis (H and W share it): size in input pixels and the jump (input pixels per output step). */
-export interface ReceptiveField {
+/** Receptive field along one spatial axis: size in input pixels, jump = input pixels per output step. */
+export interface ReceptiveAxis {
   size: number;
   jump: number;
+}
+
+/** Receptive field: per spatial axis (D/H/W order), and size/jump = the largest over the axes. */
+export interface ReceptiveField extends ReceptiveAxis {
+  axes: ReceptiveAxis[];
 }
 
 export interface NodeAnalysis {
@@ -26,7 +31,7 @@ export interface NodeAnalysis {
   paramCount: ParamCount;
   /** Forward FLOPs for the whole batch (multiply-adds x 2). */
   flops: number;
-  /** null once the output has no spatial axes (after Flatten/Dense/global pooling): it sees the whole input. */
+  /** null once each output sees the whole input (after global pooling, non-local attention, Flatten/Dense). */
   rf: ReceptiveField | null;
 }
 
@@ -56,19 +61,33 @@ export interface AnalyzeOptions extends ShapeOptions {
 
 const BYTES = 4;
 
+function fieldOf(axes: ReceptiveAxis[]): ReceptiveField {
+  return { size: Math.max(...axes.map((a) => a.size)), jump: Math.max(...axes.map((a) => a.jump)), axes };
+}
+
 function receptiveOf(info: NodeInfo, inputs: readonly (ReceptiveField | null)[]): ReceptiveField | null {
-  if (info.outputShape.length < 3) return null;
-  if (info.op === null) return { size: 1, jump: 1 };
-  // Multi-input nodes (Add, Concat) see the widest of their inputs.
-  let base: ReceptiveField | null = null;
+  const spatial = info.outputShape.length - 2;
+  if (spatial < 1) return null;
+  if (info.op === null) return fieldOf(Array.from({ length: spatial }, () => ({ size: 1, jump: 1 })));
+  // Multi-input nodes (Add, Concat) see, per axis, the widest of their inputs.
+  let base: ReceptiveAxis[] | null = null;
   for (const rf of inputs) {
     if (rf === null) return null;
-    if (base === null || rf.size > base.size) base = rf;
+    if (base === null) base = rf.axes.map((a) => ({ ...a }));
+    else if (rf.axes.length === base.length) base = base.map((a, i) => (rf.axes[i].size > a.size ? { ...rf.axes[i] } : a));
   }
   if (base === null) return null;
   const r = info.op.receptive?.(info.attrs);
-  if (!r) return base;
-  return { size: base.size + (r.kernel - 1) * r.dilation * base.jump, jump: base.jump * r.stride };
+  if (r?.global) return null;
+  if (base.length !== spatial) return null; // the op changed the spatial rank (Reshape): no longer traceable
+  if (!r) return fieldOf(base);
+  const per = r.axes && r.axes.length === base.length ? r.axes : null;
+  return fieldOf(
+    base.map((a, i) => {
+      const k = per ? per[i] : r;
+      return { size: a.size + (k.kernel - 1) * k.dilation * a.jump, jump: a.jump * k.stride };
+    }),
+  );
 }
 
 export function analyzeGraph(graph: ModelGraph, options: AnalyzeOptions = {}): GraphAnalysis {

@@ -2,7 +2,7 @@
  * A Keras-like summary of a graph: one row per node (name, op, output shape, params, FLOPs,
  * receptive field) as plain text lines, then totals (params, FLOPs, training-memory estimate).
  */
-import { analyzeGraph, type AnalyzeOptions, type GraphAnalysis, type NodeAnalysis } from './analyze';
+import { analyzeGraph, type AnalyzeOptions, type GraphAnalysis, type NodeAnalysis, type ReceptiveField } from './analyze';
 import type { ModelGraph } from './types';
 
 export interface SummaryRow {
@@ -63,6 +63,17 @@ function shapeText(shape: readonly number[], batch: number, fixedBatch: boolean)
   return `(${dims.join(', ')})`;
 }
 
+/** "7", "16 (j4)", "3x5" per axis when they differ, "all" when global. */
+export function rfText(rf: ReceptiveField | null): string {
+  if (rf === null) return 'all';
+  const same = (xs: number[]) => xs.every((x) => x === xs[0]);
+  const sizes = rf.axes.map((a) => a.size);
+  const jumps = rf.axes.map((a) => a.jump);
+  const size = same(sizes) ? String(sizes[0]) : sizes.join('x');
+  const jump = same(jumps) ? String(jumps[0]) : jumps.join('x');
+  return jump === '1' ? size : `${size} (j${jump})`;
+}
+
 function rowOf(n: NodeAnalysis, batch: number, fixed: boolean): SummaryRow {
   return {
     name: n.name,
@@ -70,7 +81,7 @@ function rowOf(n: NodeAnalysis, batch: number, fixed: boolean): SummaryRow {
     outputShape: shapeText(n.outputShape, batch, fixed),
     params: withCommas(n.paramCount.total),
     flops: n.flops === 0 ? '0' : humanCount(n.flops),
-    rf: n.rf === null ? 'all' : n.rf.jump === 1 ? String(n.rf.size) : `${n.rf.size} (j${n.rf.jump})`,
+    rf: rfText(n.rf),
   };
 }
 

@@ -39,4 +39,5 @@ export const globalAvgPool = defineOp<Record<string, never>>({
     return { inputs: [dx], params: {} };
   },
   flops: (shapes) => shapes[0].reduce((a, b) => a * b, 1),
+  receptive: () => ({ kernel: 1, stride: 1, dilation: 1, global: true }),
 });

@@ -211,4 +211,5 @@ export const nonLocal = defineOp<NonLocalAttrs>({
     const perSample = convs * (2 * d * c * p + d * p) + sim + norm + 2 * d * p * p + 2 * c * d * p + c * p + (a.residual ? c * p : 0);
     return n * perSample;
   },
+  receptive: () => ({ kernel: 1, stride: 1, dilation: 1, global: true }),
 });

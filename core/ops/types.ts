@@ -57,6 +57,10 @@ export interface ReceptiveInfo {
   kernel: number;
   stride: number;
   dilation: number;
+  /** Per spatial axis (D/H/W order) when axes may differ (1x3 kernels); the fields above are then the largest. */
+  axes?: readonly { kernel: number; stride: number; dilation: number }[];
+  /** Every output position sees the whole input (global pooling, non-local attention). */
+  global?: boolean;
 }
 
 /** Method syntax on purpose: lets an OpDef<Conv2DAttrs> sit in a list of OpDef<unknown>. */

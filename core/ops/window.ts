@@ -8,7 +8,7 @@
  * rule: every window starts inside the input or the begin padding).
  */
 import { bool, ints, str } from './attrs';
-import { OpError, type RawAttrs } from './types';
+import { OpError, type RawAttrs, type ReceptiveInfo } from './types';
 import { shapeToString, type Shape } from '../tensor/tensor';
 
 export interface WindowAttrs {
@@ -89,8 +89,11 @@ export function splitInput(shape: Shape, rank: number): { n: number; c: number; 
 }
 
 /** The receptive-field entry: the largest kernel/stride/dilation over the spatial axes. */
-export function windowReceptive(w: WindowAttrs): { kernel: number; stride: number; dilation: number } {
-  return { kernel: Math.max(...w.kernel), stride: Math.max(...w.stride), dilation: Math.max(...w.dilation) };
+export function windowReceptive(w: WindowAttrs): ReceptiveInfo {
+  const r: ReceptiveInfo = { kernel: Math.max(...w.kernel), stride: Math.max(...w.stride), dilation: Math.max(...w.dilation) };
+  const uneven = [w.kernel, w.stride, w.dilation].some((xs) => xs.some((x) => x !== xs[0]));
+  // Per-axis entries only when the axes differ (1x3 kernels), so the graph's receptive field stays exact per axis.
+  return uneven ? { ...r, axes: w.kernel.map((kernel, i) => ({ kernel, stride: w.stride[i], dilation: w.dilation[i] })) } : r;
 }
 
 export function product(xs: readonly number[]): number {

@@ -18,8 +18,8 @@ describe('analyzeGraph (with test ops)', () => {
     expect(a.byName.get('k2')?.outputShape).toEqual([4, 2, 8, 4]);
     expect(a.byName.get('s')?.paramCount).toEqual({ trainable: 4, nonTrainable: 2, total: 6 });
     expect(a.byName.get('s')?.flops).toBe(2 * 4 * 2 * 8 * 8);
-    expect(a.byName.get('k1')?.rf).toEqual({ size: 3, jump: 1 });
-    expect(a.byName.get('k2')?.rf).toEqual({ size: 5, jump: 1 });
+    expect(a.byName.get('k1')?.rf).toEqual({ size: 3, jump: 1, axes: [{ size: 3, jump: 1 }, { size: 3, jump: 1 }] });
+    expect(a.byName.get('k2')?.rf).toMatchObject({ size: 5, jump: 1 });
     const acts = 4 * 2 * 8 * (8 + 8 + 6 + 4);
     expect(a.totals.memory.activationBytes).toBe(acts * 4);
     expect(a.totals.memory.paramBytes).toBe(6 * 4);

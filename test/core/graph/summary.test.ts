@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GraphBuilder } from '../../../core/graph/builder';
-import { humanBytes, humanCount, summarizeGraph, withCommas } from '../../../core/graph/summary';
+import { humanBytes, humanCount, rfText, summarizeGraph, withCommas } from '../../../core/graph/summary';
 import { fakeLookup } from './fake-ops';
 
 describe('summary', () => {
@@ -11,6 +11,10 @@ describe('summary', () => {
     expect(humanCount(2_300_000)).toBe('2.30M');
     expect(humanCount(512)).toBe('512');
     expect(humanBytes(1536)).toBe('1.50 KiB');
+    expect(rfText(null)).toBe('all');
+    expect(rfText({ size: 7, jump: 1, axes: [{ size: 7, jump: 1 }, { size: 7, jump: 1 }] })).toBe('7');
+    expect(rfText({ size: 16, jump: 4, axes: [{ size: 16, jump: 4 }, { size: 16, jump: 4 }] })).toBe('16 (j4)');
+    expect(rfText({ size: 3, jump: 2, axes: [{ size: 1, jump: 1 }, { size: 3, jump: 2 }] })).toBe('1x3 (j1x2)');
   });
 
   it('has one aligned row per node and the totals', () => {

@@ -72,8 +72,8 @@ describe('LeNet-5', () => {
     expect(shape(a, 'flatten')).toEqual([1, 400]);
     expect(shape(a, 'output')).toEqual([1, 10]);
     // RF: 5, pool -> 6 (jump 2), 5x5 at jump 2 -> 14, pool -> 16 (jump 4).
-    expect(a.byName.get('c3')?.rf).toEqual({ size: 14, jump: 2 });
-    expect(a.byName.get('s4')?.rf).toEqual({ size: 16, jump: 4 });
+    expect(a.byName.get('c3')?.rf).toEqual({ size: 14, jump: 2, axes: [{ size: 14, jump: 2 }, { size: 14, jump: 2 }] });
+    expect(a.byName.get('s4')?.rf).toMatchObject({ size: 16, jump: 4 });
     expect(a.byName.get('f5')?.rf).toBeNull();
     // conv FLOPs: 2 * (6*28*28 outputs) * (1*5*5 MACs) (+ bias adds, counted by the op or not)
     const c1 = a.byName.get('c1')?.flops ?? 0;
@@ -106,8 +106,8 @@ describe('VGG', () => {
   it('3 stacked 3x3 convs: same 7x7 receptive field as one 7x7, 27C^2 vs 49C^2 params', () => {
     for (const c of [64, 8]) {
       const a = analyse('vgg-stack', { channels: c });
-      expect(a.byName.get('stack3x3')?.rf).toEqual({ size: 7, jump: 1 });
-      expect(a.byName.get('single7x7')?.rf).toEqual({ size: 7, jump: 1 });
+      expect(a.byName.get('stack3x3')?.rf).toMatchObject({ size: 7, jump: 1 });
+      expect(a.byName.get('single7x7')?.rf).toMatchObject({ size: 7, jump: 1 });
       expect(a.byName.get('stack_conv1')?.rf?.size).toBe(3);
       expect(a.byName.get('stack_conv2')?.rf?.size).toBe(5);
       const stack = params(a, 'stack_conv1') + params(a, 'stack_conv2') + params(a, 'stack_conv3');
@@ -126,6 +126,10 @@ describe('blocks', () => {
     const f = analyse('inception', { factorized: true });
     expect(shape(f, 'concat')).toEqual([1, 256, 28, 28]);
     expect(shape(f, 'b2_3x3_1x3')).toEqual([1, 128, 28, 28]);
+    // per-axis receptive field: 1x3 widens W only, then 3x1 widens H: a 3x3 field, as the 3x3 conv has
+    expect(f.byName.get('b2_3x3_1x3')?.rf?.axes).toEqual([{ size: 1, jump: 1 }, { size: 3, jump: 1 }]);
+    expect(f.byName.get('b2_3x3_3x1')?.rf?.axes).toEqual([{ size: 3, jump: 1 }, { size: 3, jump: 1 }]);
+    expect(f.byName.get('b3_3x3b_3x1')?.rf?.size).toBe(5);
     // 1x3 + 3x1 (96->128->128) vs one 3x3 (96->128), biases included
     expect(params(f, 'b2_3x3_1x3') + params(f, 'b2_3x3_3x1')).toBe(96 * 3 * 128 + 128 + 128 * 3 * 128 + 128);
     expect(params(a, 'b2_3x3')).toBe(96 * 9 * 128 + 128);
@@ -152,6 +156,9 @@ describe('blocks', () => {
     expect(shape(a, 'head_fc')).toEqual([1, 10]);
     expect(a.totals.params).toEqual({ trainable: 78042, nonTrainable: 672, total: 78714 });
     expect(a.nodes.filter((n) => n.op === 'Conv2D').length).toBe(9); // 7 + 2 projections
+    // stem 3; stage1 +2 +2 (jump 1); stage2 conv1 +2 then jump 2, conv2 +4; stage3 conv1 +4 then jump 4, conv2 +8
+    expect(a.byName.get('stage3_out')?.rf).toMatchObject({ size: 3 + 2 + 2 + 2 + 4 + 4 + 8, jump: 4 });
+    expect(a.byName.get('head_gap')?.rf).toBeNull();
   });
 
   it('highway: y = T*H + (1-T)*x from Sigmoid/Neg/Mul/Add', () => {
@@ -221,5 +228,7 @@ describe('video, graphs, attention', () => {
     expect(shape(a, 'nonlocal')).toEqual([1, 32, 16, 16]);
     expect(shape(a, 'head_fc')).toEqual([1, 10]);
     expect(params(a, 'nonlocal')).toBeGreaterThan(0);
+    expect(a.byName.get('stage2_out')?.rf).not.toBeNull();
+    expect(a.byName.get('nonlocal')?.rf).toBeNull(); // attends everywhere: the whole input
   });
 });

@@ -12,6 +12,7 @@ import { lrn } from '../ops/lrn';
 import { avgPool1d, avgPool2d, avgPool3d, maxPool1d, maxPool2d, maxPool3d, type PoolAttrs } from '../ops/pool';
 import type { OpDef } from '../ops/types';
 import { windowGeometry } from '../ops/window';
+import { Tensor } from '../tensor/tensor';
 import { attrFloat, attrInt, attrInts, type ExportArgs, type OpExporter } from './export-context';
 
 /**
@@ -84,9 +85,31 @@ const denseExport: OpExporter = (a) => {
   a.emit('Gemm', inputs, [attrInt('transB', 1)], true);
 };
 
+/**
+ * LRN: the ONNX op for odd sizes. ONNX Runtime refuses even sizes, which the core (and the ONNX
+ * formula) allow, so those compose it: squares viewed as [N, 1, C, positions], zero-padded on the
+ * channel axis by floor((size-1)/2) / ceil((size-1)/2), AveragePool(size x 1, count_include_pad)
+ * = square_sum / size, then x / (bias + alpha * that)^beta.
+ */
 const lrnExport: OpExporter = (a) => {
   const l = a.attrs(lrn);
-  a.emit('LRN', [a.inputs[0]], [attrInt('size', l.size), attrFloat('alpha', l.alpha), attrFloat('beta', l.beta), attrFloat('bias', l.bias)], true);
+  const x = a.inputs[0];
+  if (l.size % 2 === 1) {
+    a.emit('LRN', [x], [attrInt('size', l.size), attrFloat('alpha', l.alpha), attrFloat('beta', l.beta), attrFloat('bias', l.bias)], true);
+    return;
+  }
+  const s = a.inputShapes[0];
+  const sq = a.emit('Mul', [x, x], [], 'square');
+  const view = a.emit('Reshape', [sq, a.int64Const('view_shape', [0, 1, s[1], -1])], [], 'square_view');
+  const pb = Math.floor((l.size - 1) / 2);
+  const pe = l.size - 1 - pb;
+  const pool = [attrInts('kernel_shape', [l.size, 1]), attrInts('strides', [1, 1]), attrInts('pads', [pb, 0, pe, 0]), attrInt('count_include_pad', 1)];
+  const mean = a.emit('AveragePool', [view], pool, 'window_mean');
+  const back = a.emit('Reshape', [mean, a.int64Const('shape', [0, ...s.slice(1)])], [], 'window_mean_map');
+  const scaled = a.emit('Mul', [back, a.floatConst('alpha', Tensor.from([], [l.alpha]))], [], 'scaled');
+  const base = a.emit('Add', [scaled, a.floatConst('bias', Tensor.from([], [l.bias]))], [], 'base');
+  const denom = a.emit('Pow', [base, a.floatConst('beta', Tensor.from([], [l.beta]))], [], 'denominator');
+  a.emit('Div', [x, denom], [], true);
 };
 
 const preluExport: OpExporter = (a) => {

@@ -64,6 +64,8 @@ export interface ExportedModel {
   weights: Weights;
   /** True when the graph had no weights and seeded init weights were exported. */
   initialised: boolean;
+  /** False when the graph only validates at batch 1, so the batch is fixed to 1. */
+  dynamicBatch: boolean;
   inputs: OnnxIo[];
   outputs: OnnxIo[];
 }
@@ -115,7 +117,9 @@ export function exportOnnx(graph: ModelGraph, weights?: Weights, options: Export
   const opset = checkOpset(options.opset ?? DEFAULT_OPSET);
   const at1 = inferShapes(graph, { batch: 1 });
   if (at1.errors.length > 0) throw new GraphError(`onnx export: the graph does not validate: ${at1.errors.map((e) => e.message).join('; ')}`, at1.errors[0].node);
+  // A graph that only validates at batch 1 (a broadcast against the batch axis) is exported with batch 1 fixed.
   const at2 = inferShapes(graph, { batch: 2 });
+  const dynamic = at2.errors.length === 0;
   const missing = [...new Set(graph.nodes.filter((n) => n.op !== INPUT_OP && !exporters[n.op]).map((n) => n.op))];
   if (missing.length > 0) throw new OnnxError(`onnx export: no ONNX mapping for op(s) ${missing.sort().join(', ')}`);
 
@@ -135,7 +139,7 @@ export function exportOnnx(graph: ModelGraph, weights?: Weights, options: Export
   const inputs: OnnxIo[] = [];
   for (const node of at1.order) {
     const info = nodeInfo(at1.info, node.name);
-    const shape2 = at2.info.get(node.name)?.outputShape ?? info.outputShape;
+    const shape2 = (dynamic ? at2.info.get(node.name)?.outputShape : undefined) ?? info.outputShape;
     if (node.op === INPUT_OP) {
       inputs.push({ name: onnxName(node.name), dims: dimsOf(info.outputShape, shape2) });
       continue;
@@ -152,7 +156,7 @@ export function exportOnnx(graph: ModelGraph, weights?: Weights, options: Export
     const info = nodeInfo(at1.info, name);
     if (info.op === null) throw new OnnxError(`onnx export: graph output "${name}" is a graph input; nothing to compute`);
     if (node(graph, name).op === 'Const') throw new OnnxError(`onnx export: graph output "${name}" is a constant; nothing to compute`);
-    return { name: onnxName(name), dims: dimsOf(info.outputShape, at2.info.get(name)?.outputShape ?? info.outputShape) };
+    return { name: onnxName(name), dims: dimsOf(info.outputShape, (dynamic ? at2.info.get(name)?.outputShape : undefined) ?? info.outputShape) };
   });
 
   const summary = summarizeGraph(graph, { batch: 1 }).lines.join('\n');
@@ -171,7 +175,7 @@ export function exportOnnx(graph: ModelGraph, weights?: Weights, options: Export
       docString: summary,
     },
   };
-  return { model, opset, weights: used, initialised: weights === undefined, inputs, outputs };
+  return { model, opset, weights: used, initialised: weights === undefined, dynamicBatch: dynamic, inputs, outputs };
 }
 
 function node(graph: ModelGraph, name: string): { op: string } {

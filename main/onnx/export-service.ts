@@ -19,6 +19,7 @@ export interface ExportResult {
   opset: number;
   /** True when the graph had no weights and seeded init weights were exported. */
   initialised: boolean;
+  dynamicBatch: boolean;
   inputs: OnnxIo[];
   outputs: OnnxIo[];
   nodes: number;
@@ -30,11 +31,12 @@ export interface ExportResult {
 export async function exportWithParity(req: ExportRequest): Promise<ExportResult> {
   const ex = exportOnnx(req.graph, req.weights, { opset: req.opset ?? DEFAULT_OPSET, seed: req.seed });
   const bytes = encodeModel(ex.model);
-  const parity = await checkParity(bytes, req.graph, ex.weights, req.parity);
+  const parity = await checkParity(bytes, req.graph, ex.weights, ex.dynamicBatch ? req.parity : { ...req.parity, batch: 1 });
   return {
     bytes,
     opset: ex.opset,
     initialised: ex.initialised,
+    dynamicBatch: ex.dynamicBatch,
     inputs: ex.inputs,
     outputs: ex.outputs,
     nodes: ex.model.graph?.node?.length ?? 0,

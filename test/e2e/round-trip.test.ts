@@ -24,13 +24,14 @@ describe('browser host round trip (built app in Chromium)', () => {
     expect(await page.getByTestId('transport').textContent()).toBe('websocket');
 
     // Record every progress count the page renders, to prove it streams rather than jumps to the end.
-    await page.evaluate(() => {
-      const seen: string[] = [];
-      (window as unknown as { seenCounts: string[] }).seenCounts = seen;
+    // (Browser-side code as strings: the test program has no DOM types.)
+    await page.evaluate(`(() => {
+      const seen = [];
+      window.seenCounts = seen;
       const el = document.querySelector('[data-testid="job-count"]');
       if (!el) throw new Error('no job-count element');
       new MutationObserver(() => seen.push(el.textContent ?? '')).observe(el, { childList: true, characterData: true, subtree: true });
-    });
+    })()`);
     await page.getByTestId('selftest-start').click();
     await page.locator('[data-testid="job-state"][data-state="succeeded"]').waitFor({ timeout: 60_000 });
 
@@ -38,7 +39,7 @@ describe('browser host round trip (built app in Chromium)', () => {
     expect(await page.getByTestId('job-progress').getAttribute('value')).toBe('40');
     expect(await page.getByTestId('job-gflops').textContent()).toMatch(/^\d+\.\d\d GFLOP\/s$/);
     expect(await page.getByTestId('job-log').textContent()).toContain('selftest: 40 steps');
-    const seen = await page.evaluate(() => (window as unknown as { seenCounts: string[] }).seenCounts);
+    const seen: string[] = await page.evaluate('window.seenCounts');
     const intermediate = seen.filter((s) => s !== '0/40' && s !== '40/40');
     expect(intermediate.length).toBeGreaterThan(0);
     expect(browser.errors).toEqual([]);
@@ -47,7 +48,7 @@ describe('browser host round trip (built app in Chromium)', () => {
   it('without the token the page cannot reach the contract and says why', async (ctx) => {
     screenshotOnFailure(() => browser?.page, ctx.task.name);
     const { page } = browser;
-    await page.evaluate(() => sessionStorage.clear());
+    await page.evaluate('sessionStorage.clear()');
     await page.goto(host.url.replace(/\?token=.*/, ''));
     await page.getByTestId('selftest-start').click();
     const error = page.getByTestId('job-error');

@@ -1,5 +1,5 @@
 /**
- * Topological order of a model graph (Kahn's algorithm, stable: ties keep the file order).
+ * Topological order of a model graph (Kahn's algorithm taking the earliest ready node in file order).
  * Structural problems are reported as GraphErrors that name the node: duplicate names,
  * inputs that refer to no node (dangling), outputs that refer to no node, and cycles
  * (the message lists the nodes on one cycle).
@@ -42,18 +42,21 @@ export function topoSort(graph: ModelGraph): TopoResult {
     pending.set(node.name, count);
   }
 
+  // Kahn's algorithm, always taking the ready node that comes first in the file: a file that is
+  // already in order keeps its order exactly (branches stay together in summaries).
+  const index = new Map<string, number>();
+  const nodes = [...byName.values()];
+  nodes.forEach((n, i) => index.set(n.name, i));
   const order: GraphNode[] = [];
-  const ready: string[] = [];
-  for (const [name, count] of pending) if (count === 0) ready.push(name);
-  // Process in file order: a queue over the ready list.
-  for (let i = 0; i < ready.length; i++) {
-    const name = ready[i];
-    const node = byName.get(name);
-    if (node) order.push(node);
-    for (const next of consumers.get(name) ?? []) {
+  const ready = new MinHeap();
+  for (const [name, count] of pending) if (count === 0) ready.push(index.get(name) ?? 0);
+  while (ready.size > 0) {
+    const node = nodes[ready.pop()];
+    order.push(node);
+    for (const next of consumers.get(node.name) ?? []) {
       const left = (pending.get(next) ?? 0) - 1;
       pending.set(next, left);
-      if (left === 0) ready.push(next);
+      if (left === 0) ready.push(index.get(next) ?? 0);
     }
   }
 
@@ -73,6 +76,48 @@ export function topoSort(graph: ModelGraph): TopoResult {
     if (!byName.has(out)) errors.push(new GraphError(`graph output "${out}" refers to no node`, out));
   }
   return { order, errors };
+}
+
+/** A binary min-heap of integers (node indices in file order). */
+class MinHeap {
+  private readonly items: number[] = [];
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  push(v: number): void {
+    const a = this.items;
+    a.push(v);
+    let i = a.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (a[p] <= a[i]) break;
+      [a[p], a[i]] = [a[i], a[p]];
+      i = p;
+    }
+  }
+
+  pop(): number {
+    const a = this.items;
+    const top = a[0];
+    const last = a.pop() ?? top;
+    if (a.length > 0) {
+      a[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < a.length && a[l] < a[m]) m = l;
+        if (r < a.length && a[r] < a[m]) m = r;
+        if (m === i) break;
+        [a[m], a[i]] = [a[i], a[m]];
+        i = m;
+      }
+    }
+    return top;
+  }
 }
 
 /** Every unplaced node has an unplaced input (else Kahn would have placed it); walk inputs until one repeats. */

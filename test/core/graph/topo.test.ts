@@ -21,6 +21,18 @@ describe('topo', () => {
     expect(topoOrder(g).map((x) => x.name)).toEqual(['a', 'x', 'y', 'z']);
   });
 
+  it('keeps an already-sorted file in its order, branches together', () => {
+    const g = graph(
+      [n('in', [], 'Input'), n('a1', ['in']), n('a2', ['a1']), n('b1', ['in']), n('b2', ['b1']), n('cat', ['a2', 'b2'], 'Sum'), n('c', ['cat'])],
+      ['c'],
+    );
+    expect(topoOrder(g).map((x) => x.name)).toEqual(['in', 'a1', 'a2', 'b1', 'b2', 'cat', 'c']);
+    const shuffled = graph([g.nodes[6], g.nodes[3], g.nodes[5], g.nodes[0], g.nodes[2], g.nodes[4], g.nodes[1]], ['c']);
+    const order = topoOrder(shuffled).map((x) => x.name);
+    for (const node of shuffled.nodes) for (const i of node.inputs) expect(order.indexOf(i)).toBeLessThan(order.indexOf(node.name));
+    expect(order).toHaveLength(7);
+  });
+
   it('names the nodes on a cycle, not nodes merely downstream of it', () => {
     const g = graph([n('in', [], 'Input'), n('p', ['in', 'r'], 'Sum'), n('q', ['p']), n('r', ['q']), n('after', ['r'])], ['after']);
     const { errors, order } = topoSort(g);

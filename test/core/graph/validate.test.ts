@@ -72,11 +72,15 @@ describe('analysis speed', () => {
     const a = analyzeGraph(g, { batch: 32 });
     expect(a.valid).toBe(true);
     expect(a.nodes).toHaveLength(count);
-    const reps = 20;
-    const t0 = performance.now();
-    for (let r = 0; r < reps; r++) analyzeGraph(g, { batch: 32 });
-    const ms = (performance.now() - t0) / reps;
-    console.log(`analyzeGraph: ${count} real-op nodes in ${ms.toFixed(3)} ms (mean of ${reps})`);
+    const times: number[] = [];
+    for (let r = 0; r < 30; r++) {
+      const t0 = performance.now();
+      analyzeGraph(g, { batch: 32 });
+      times.push(performance.now() - t0);
+    }
+    const mean = times.reduce((x, y) => x + y, 0) / times.length;
+    // The minimum is the figure least disturbed by other processes on a shared machine.
+    console.log(`analyzeGraph: ${count} real-op nodes, min ${Math.min(...times).toFixed(3)} ms, mean ${mean.toFixed(3)} ms (30 runs)`);
     expect(count).toBeGreaterThanOrEqual(196);
   });
 });

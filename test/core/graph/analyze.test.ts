@@ -50,6 +50,29 @@ describe('analyzeGraph (with test ops)', () => {
     expect(() => assertValid(b.build(['after']), opts)).toThrow(/5 errors/);
   });
 
+  it('includes structural errors (cycle, dangling input) beside the valid part', () => {
+    const g = new GraphBuilder('cyc').build();
+    g.nodes.push(
+      { name: 'x', op: 'Input', inputs: [], attrs: { shape: [2, 4, 4] } },
+      { name: 'ok', op: 'Scale', inputs: ['x'], attrs: {} },
+      { name: 'p', op: 'Sum', inputs: ['ok', 'q'], attrs: {} },
+      { name: 'q', op: 'Scale', inputs: ['p'], attrs: {} },
+      { name: 'd', op: 'Scale', inputs: ['missing'], attrs: {} },
+    );
+    g.outputs = ['q', 'd'];
+    const a = analyzeGraph(g, opts);
+    const msgs = a.errors.map((e) => e.message);
+    expect(msgs.some((m) => /cycle "p" -> "q" -> "p"|cycle "q" -> "p" -> "q"/.test(m))).toBe(true);
+    expect(msgs.some((m) => m.includes('"missing"') && m.includes('Scale "d"'))).toBe(true);
+    expect(a.byName.get('ok')?.outputShape).toEqual([1, 2, 4, 4]);
+  });
+
+  it('an input with a fixed first dim (graph nodes) ignores the batch', () => {
+    const b = new GraphBuilder('nodes');
+    b.input([5], 'feat', 34);
+    expect(analyzeGraph(b.build(), { ...opts, batch: 8 }).byName.get('feat')?.outputShape).toEqual([34, 5]);
+  });
+
   it('checks input nodes', () => {
     const b = new GraphBuilder('in');
     b.node('Input', 'x', [], { shape: [0, 3] });

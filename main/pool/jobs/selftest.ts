@@ -1,11 +1,10 @@
 /**
- * `selftest`: real core work in a worker. Each step runs one convolution forward pass over a
- * random batch (the core's Conv2D op when registered, else a GEMM of the same size) and reports
- * progress with throughput. `crashAtStep` + `crashMode` make the job fail on purpose, to prove
+ * `selftest`: real core work in a worker. Each step runs the core's Conv2D forward over a random
+ * batch (2x8xSxS -> 16 filters, 3x3, padded) and reports progress with throughput. `crashAtStep` + `crashMode` make the job fail on purpose, to prove
  * the pool's error handling: 'throw' fails the job, 'exit' and 'uncaught' kill the worker thread.
  */
 import { z } from 'zod';
-import { Rng, Tensor, hasOp, getOp } from '../../../core/index';
+import { Rng, Tensor, getOp } from '../../../core/index';
 import { defineJob } from '../job';
 
 export const selftestParams = z.strictObject({
@@ -18,7 +17,7 @@ export const selftestParams = z.strictObject({
 });
 
 export interface SelftestResult {
-  engine: 'Conv2D' | 'gemm';
+  engine: 'Conv2D';
   steps: number;
   flops: number;
   ms: number;
@@ -37,40 +36,14 @@ function randomTensor(shape: number[], rng: Rng): Tensor {
   return t;
 }
 
-/** out[m][n] = sum_k a[m][k] * b[k][n]: the same multiply-adds as the conv as an im2col GEMM. */
-function gemm(a: Float32Array, b: Float32Array, m: number, k: number, n: number): Float32Array {
-  const out = new Float32Array(m * n);
-  for (let i = 0; i < m; i++) {
-    for (let p = 0; p < k; p++) {
-      const av = a[i * k + p];
-      const row = p * n;
-      const o = i * n;
-      for (let j = 0; j < n; j++) out[o + j] += av * b[row + j];
-    }
-  }
-  return out;
-}
-
-function makeStep(size: number, rng: Rng): { engine: SelftestResult['engine']; flops: number; step: () => Float32Array } {
+function makeStep(size: number, rng: Rng): { flops: number; step: () => Float32Array } {
+  const op = getOp('Conv2D');
   const x = randomTensor([BATCH, CIN, size, size], rng);
-  if (hasOp('Conv2D')) {
-    const op = getOp('Conv2D');
-    const attrs = op.parseAttrs({ filters: COUT, kernel: K, padding: 1 });
-    const params: Record<string, Tensor> = {};
-    for (const spec of op.params([x.shape], attrs)) params[spec.name] = randomTensor([...spec.shape], rng);
-    const ctx = { training: false, rng };
-    return {
-      engine: 'Conv2D',
-      flops: op.flops([x.shape], attrs),
-      step: () => op.forward([x], params, attrs, ctx).output.data,
-    };
-  }
-  const m = COUT;
-  const k = CIN * K * K;
-  const n = BATCH * size * size;
-  const w = randomTensor([m, k], rng).data;
-  const cols = randomTensor([k, n], rng).data;
-  return { engine: 'gemm', flops: 2 * m * k * n, step: () => gemm(w, cols, m, k, n) };
+  const attrs = op.parseAttrs({ filters: COUT, kernel: K, pads: [1, 1, 1, 1] });
+  const params: Record<string, Tensor> = {};
+  for (const spec of op.params([x.shape], attrs)) params[spec.name] = randomTensor([...spec.shape], rng);
+  const ctx = { training: false, rng };
+  return { flops: op.flops([x.shape], attrs), step: () => op.forward([x], params, attrs, ctx).output.data };
 }
 
 export const selftestJob = defineJob({
@@ -79,7 +52,8 @@ export const selftestJob = defineJob({
   params: selftestParams,
   async run(p, ctx): Promise<SelftestResult> {
     const rng = new Rng(p.seed);
-    const { engine, flops, step } = makeStep(p.size, rng);
+    const engine = 'Conv2D';
+    const { flops, step } = makeStep(p.size, rng);
     ctx.log(`selftest: ${p.steps} steps of ${engine} on ${BATCH}x${CIN}x${p.size}x${p.size}`);
     let checksum = 0;
     const t0 = performance.now();

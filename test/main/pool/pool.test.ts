@@ -26,6 +26,9 @@ describe('JobPool', () => {
     expect(rec.state).toBe('succeeded');
     const result = rec.result as { steps: number; flops: number; checksum: number; engine: string };
     expect(result.steps).toBe(5);
+    expect(result.engine).toBe('Conv2D');
+    // 2x8x8x8 -> 16 filters, 3x3, same size: (2*16*8*8) outputs x (8*3*3) multiply-adds x 2 per step.
+    expect(result.flops).toBe(5 * 2 * (2 * 16 * 8 * 8) * (8 * 3 * 3));
     expect(result.flops).toBeGreaterThan(0);
     expect(Number.isFinite(result.checksum)).toBe(true);
     const progress = eventsFor(id).filter((e) => e.event === 'job.progress').map((e) => (e.event === 'job.progress' ? e.payload.done : -1));

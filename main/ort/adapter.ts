@@ -225,3 +225,84 @@ export async function releaseSession(handle: OrtSessionHandle): Promise<void> {
   sessions.delete(handle.id);
   await s.release();
 }
+
+// ---- training sessions: values carried from one run to the next (params, optimizer state) stay
+// ORT tensors between runs, so a step feeds the previous step's outputs back without copying them.
+
+const carried = new Map<number, Map<string, ort.Tensor>>();
+
+function carriedOf(handle: OrtSessionHandle): Map<string, ort.Tensor> {
+  getSession(handle);
+  let m = carried.get(handle.id);
+  if (!m) {
+    m = new Map();
+    carried.set(handle.id, m);
+  }
+  return m;
+}
+
+/** Sets (copies in) the carried inputs of a session, e.g. the params and optimizer state at the start of a run. */
+export function setCarried(handle: OrtSessionHandle, values: Record<string, BoundaryTensor>): void {
+  const m = carriedOf(handle);
+  for (const [name, t] of Object.entries(values)) {
+    if (!handle.inputNames.includes(name)) throw new OrtError(`ort: unknown carried input "${name}" (inputs: ${handle.inputNames.join(', ')})`);
+    m.set(name, toOrt(name, { shape: t.shape, data: t.data.slice() }));
+  }
+}
+
+/** Copies of carried inputs (for checkpoints). */
+export function readCarried(handle: OrtSessionHandle, names: readonly string[]): Record<string, BoundaryTensor> {
+  const m = carriedOf(handle);
+  const out: Record<string, BoundaryTensor> = {};
+  for (const name of names) {
+    const t = m.get(name);
+    if (!t) throw new OrtError(`ort: "${name}" is not a carried input of session ${handle.id}`);
+    out[name] = fromOrt(name, t);
+  }
+  return out;
+}
+
+/**
+ * One run with the carried inputs plus `feeds`; afterwards each output named in `carry`
+ * (output -> input) becomes that input's carried value for the next run, without a copy.
+ * Returns copies of the outputs named in `fetch`. Only fetched and carried outputs are computed.
+ */
+export async function runCarried(
+  handle: OrtSessionHandle,
+  feeds: Record<string, BoundaryTensor>,
+  carry: Readonly<Record<string, string>>,
+  fetch: readonly string[],
+): Promise<Record<string, BoundaryTensor>> {
+  const session = getSession(handle);
+  const m = carriedOf(handle);
+  const ortFeeds: Record<string, ort.Tensor> = {};
+  for (const [name, t] of m) ortFeeds[name] = t;
+  for (const [name, t] of Object.entries(feeds)) {
+    if (!handle.inputNames.includes(name)) throw new OrtError(`ort: unknown feed "${name}" (inputs: ${handle.inputNames.join(', ')})`);
+    ortFeeds[name] = toOrt(name, t);
+  }
+  const missing = handle.inputNames.filter((n) => !(n in ortFeeds));
+  if (missing.length > 0) throw new OrtError(`ort: missing feed(s) ${missing.join(', ')}`);
+  const wanted = [...new Set([...Object.keys(carry), ...fetch])];
+  for (const n of wanted) if (!handle.outputNames.includes(n)) throw new OrtError(`ort: unknown output "${n}" (outputs: ${handle.outputNames.join(', ')})`);
+  let results: ort.InferenceSession.OnnxValueMapType;
+  try {
+    results = await session.run(ortFeeds, wanted);
+  } catch (e) {
+    throw new OrtError(`ort: run failed: ${message(e)}`);
+  }
+  for (const [out, input] of Object.entries(carry)) {
+    const v = results[out];
+    if (!(v instanceof ort.Tensor)) throw new OrtError(`ort: carried output "${out}" is not a tensor`);
+    m.set(input, v);
+  }
+  const out: Record<string, BoundaryTensor> = {};
+  for (const name of fetch) out[name] = fromOrt(name, results[name]);
+  return out;
+}
+
+/** Releases a session and its carried values. */
+export async function releaseTrainSession(handle: OrtSessionHandle): Promise<void> {
+  carried.delete(handle.id);
+  await releaseSession(handle);
+}

@@ -1,0 +1,172 @@
+/**
+ * Backward rules in standard ONNX ops for Conv1D-3D, the max and average pools and GlobalAvgPool.
+ *
+ *   Conv input-gradient:  ConvTranspose(dy, W) with the forward's strides, dilations, pads and groups;
+ *                         output_padding = size + pads - stride (out - 1) - dilated kernel (in [0, stride)).
+ *   Conv weight-gradient: a Conv over transposed tensors: x as [C/g, g*N, ...] (batch as channels),
+ *                         dy as [F, N, ...] the kernel, group g, strides = forward dilations,
+ *                         dilations = forward strides, the forward's pads; the result [C/g, F, K'] is
+ *                         cut to the kernel K and transposed to [F, C/g, K].
+ *   MaxPool:              MaxPool's Indices output, then ScatterElements(zeros, indices, dy, add).
+ *   AvgPool:              dy times 1/count per output position (the core's divisor), then a depthwise
+ *                         (group C) ConvTranspose with a ones kernel.
+ *   GlobalAvgPool:        Expand(dy / positions) to the input shape.
+ */
+import { conv1d, conv2d, conv3d, type ConvAttrs } from '../ops/conv';
+import { avgPool1d, avgPool2d, avgPool3d, maxPool1d, maxPool2d, maxPool3d, planPool, type PoolAttrs } from '../ops/pool';
+import type { OpDef } from '../ops/types';
+import { windowGeometry } from '../ops/window';
+import { Tensor } from '../tensor/tensor';
+import { attrInt, attrInts, attrString } from './export-context';
+import { convPads } from './export-layers';
+import type { TrainArgs, TrainRule } from './train-graph-rule-types';
+import type { TrainBuilder } from './train-graph-builder';
+
+const range = (from: number, to: number): number[] => Array.from({ length: Math.max(0, to - from) }, (_, i) => from + i);
+
+/** output_padding so that ConvTranspose gives back the input size exactly. */
+function outputPadding(spatial: readonly number[], out: readonly number[], kernel: readonly number[], stride: readonly number[], dilation: readonly number[], pads: readonly number[]): number[] {
+  const r = spatial.length;
+  return spatial.map((size, i) => size + pads[i] + pads[i + r] - stride[i] * (out[i] - 1) - (dilation[i] * (kernel[i] - 1) + 1));
+}
+
+/** dW of a conv (see the file comment), grouped or not, any spatial rank. */
+function convWeightGrad(a: TrainArgs, b: TrainBuilder, c: ConvAttrs, dy: string, pads: readonly number[]): string {
+  const r = c.rank;
+  const x = a.inputs[0];
+  const spatial = a.inputShapes[0].slice(2);
+  const out = a.outputShape.slice(2);
+  const ch = a.inputShapes[0][1];
+  const g = c.groups;
+  const cg = ch / g;
+  const fg = c.filters / g;
+  const name = a.node.name;
+  const perm = (head: number[]): number[] => [...head, ...range(head.length, head.length + r)];
+  let xt: string;
+  let dyt: string;
+  if (g === 1) {
+    xt = b.op('Transpose', [x], [attrInts('perm', perm([1, 0]))], `${name}/x_t`);
+    dyt = b.op('Transpose', [dy], [attrInts('perm', perm([1, 0]))], `${name}/dy_t`);
+  } else {
+    const xg = b.reshape(x, [-1, g, cg, ...spatial]);
+    xt = b.reshape(b.op('Transpose', [xg], [attrInts('perm', perm([2, 1, 0]))]), [cg, -1, ...spatial], `${name}/x_t`);
+    const dyg = b.reshape(dy, [-1, g, fg, ...out]);
+    dyt = b.reshape(b.op('Transpose', [dyg], [attrInts('perm', perm([1, 2, 0]))]), [c.filters, -1, ...out], `${name}/dy_t`);
+  }
+  let w = b.op('Conv', [xt, dyt], [attrInts('strides', c.dilation), attrInts('dilations', c.stride), attrInts('pads', pads), attrInt('group', g)], `${name}/dW_t`);
+  const full = spatial.map((size, i) => Math.floor((size + pads[i] + pads[i + r] - c.stride[i] * (out[i] - 1) - 1) / c.dilation[i]) + 1);
+  if (full.some((k, i) => k !== c.kernel[i])) {
+    w = b.op('Slice', [w, b.i64(new Array<number>(r).fill(0)), b.i64(c.kernel), b.i64(range(2, 2 + r))], [], `${name}/dW_cut`);
+  }
+  return b.op('Transpose', [w], [attrInts('perm', perm([1, 0]))], `${name}/dW`);
+}
+
+function convRule(op: OpDef<ConvAttrs>): TrainRule {
+  return {
+    backward({ a, b, dy, needInput }) {
+      const c = a.attrs(op);
+      const pads = convPads(a, c);
+      const params: Record<string, string> = { weight: convWeightGrad(a, b, c, dy, pads) };
+      if (c.bias) params.bias = b.reduceSum(dy, [0, ...range(2, 2 + c.rank)], false, `${a.node.name}/db`);
+      if (!needInput[0]) return { inputs: [null], params };
+      const adj = outputPadding(a.inputShapes[0].slice(2), a.outputShape.slice(2), c.kernel, c.stride, c.dilation, pads);
+      const dx = b.op(
+        'ConvTranspose',
+        [dy, a.paramInit('weight')],
+        [attrInts('strides', c.stride), attrInts('dilations', c.dilation), attrInts('pads', pads), attrInt('group', c.groups), attrInts('output_padding', adj)],
+        `${a.node.name}/dx`,
+      );
+      return { inputs: [dx], params };
+    },
+  };
+}
+
+function maxPoolRule(op: OpDef<PoolAttrs>): TrainRule {
+  return {
+    forward(a, b) {
+      const p = a.attrs(op);
+      const indices = b.ctx.fresh(`${a.node.name}/indices`);
+      const attrs = [attrInts('kernel_shape', p.kernel), attrInts('strides', p.stride), attrInts('pads', p.pads), attrInt('ceil_mode', p.ceil ? 1 : 0), attrInts('dilations', p.dilation)];
+      b.opTo([a.out, indices], 'MaxPool', [a.inputs[0]], attrs);
+      return { saved: { indices } };
+    },
+    backward({ a, b, dy, saved, needInput }) {
+      if (!needInput[0]) return { inputs: [null], params: {} };
+      const x = a.inputs[0];
+      const name = a.node.name;
+      const flat = (v: string, hint: string): string => b.reshape(v, [-1], `${name}/${hint}`);
+      const scattered = b.op(
+        'ScatterElements',
+        [flat(b.zerosLike(x), 'zeros'), flat(saved.indices, 'idx_flat'), flat(dy, 'dy_flat')],
+        [attrInt('axis', 0), attrString('reduction', 'add')],
+        `${name}/scatter`,
+      );
+      return { inputs: [b.reshapeLike(scattered, x, `${name}/dx`)], params: {} };
+    },
+  };
+}
+
+/** 1 / (the core's divisor) for every output position of one plane, shaped [1, 1, ...out]. */
+function avgScale(a: TrainArgs, p: PoolAttrs): Tensor {
+  const spatial = a.inputShapes[0].slice(2);
+  const plan = planPool([1, 1, ...spatial], p);
+  const { g, tD, tH, tW } = plan;
+  const out = new Tensor([1, 1, ...a.outputShape.slice(2)]);
+  let o = 0;
+  for (let od = 0; od < g.outD; od++) {
+    for (let oh = 0; oh < g.outH; oh++) {
+      for (let ow = 0; ow < g.outW; ow++, o++) {
+        const count = p.countIncludePad
+          ? tD.hiPad[od] * tH.hiPad[oh] * tW.hiPad[ow]
+          : (tD.hi[od] - tD.lo[od]) * (tH.hi[oh] - tH.lo[oh]) * (tW.hi[ow] - tW.lo[ow]);
+        out.data[o] = count > 0 ? 1 / count : 0;
+      }
+    }
+  }
+  return out;
+}
+
+function avgPoolRule(op: OpDef<PoolAttrs>): TrainRule {
+  return {
+    backward({ a, b, dy, needInput }) {
+      if (!needInput[0]) return { inputs: [null], params: {} };
+      const p = a.attrs(op);
+      const r = p.rank;
+      const spatial = a.inputShapes[0].slice(2);
+      const out = a.outputShape.slice(2);
+      const ch = a.inputShapes[0][1];
+      const geo = windowGeometry(spatial, p);
+      // Grow the end pad when ceil mode lets the last window run past it, so output_padding stays >= 0.
+      const padEnd = geo.padEnd.map((pe, i) => Math.max(pe, p.stride[i] * (out[i] - 1) + p.kernel[i] - geo.padBegin[i] - spatial[i]));
+      const pads = [...geo.padBegin, ...padEnd];
+      const adj = outputPadding(spatial, out, p.kernel, p.stride, new Array<number>(r).fill(1), pads);
+      const name = a.node.name;
+      const scaled = b.mul(dy, b.floatTensor(`${name}/inv_count`, avgScale(a, p)), `${name}/dy_scaled`);
+      const ones = b.floatTensor(`${name}/ones`, Tensor.full([ch, 1, ...p.kernel], 1));
+      const dx = b.op('ConvTranspose', [scaled, ones], [attrInts('strides', p.stride), attrInts('pads', pads), attrInt('group', ch), attrInts('output_padding', adj)], `${name}/dx`);
+      return { inputs: [dx], params: {} };
+    },
+  };
+}
+
+const globalAvgRule: TrainRule = {
+  backward({ a, b, dy, needInput }) {
+    if (!needInput[0]) return { inputs: [null], params: {} };
+    const inner = a.inputShapes[0].slice(2).reduce((s, d) => s * d, 1);
+    const x = a.inputs[0];
+    return { inputs: [b.op('Expand', [b.div(dy, b.f32(inner)), b.shapeOf(x)], [], `${a.node.name}/dx`)], params: {} };
+  },
+};
+
+export const convRules: Readonly<Record<string, TrainRule>> = {
+  Conv1D: convRule(conv1d),
+  Conv2D: convRule(conv2d),
+  Conv3D: convRule(conv3d),
+  MaxPool1D: maxPoolRule(maxPool1d),
+  MaxPool2D: maxPoolRule(maxPool2d),
+  MaxPool3D: maxPoolRule(maxPool3d),
+  AvgPool1D: avgPoolRule(avgPool1d),
+  AvgPool2D: avgPoolRule(avgPool2d),
+  AvgPool3D: avgPoolRule(avgPool3d),
+  GlobalAvgPool: globalAvgRule,
+};

@@ -3,8 +3,14 @@ import { commands } from './commands/index';
 import { runCli } from './run-cli';
 
 const interrupted = new Promise<void>((resolve) => {
-  process.once('SIGINT', () => resolve());
-  process.once('SIGTERM', () => resolve());
+  const stop = (): void => {
+    resolve();
+    // Commands get a few seconds to close cleanly; a second signal or the timer ends the process.
+    setTimeout(() => process.exit(130), 5_000).unref();
+    process.once('SIGINT', () => process.exit(130));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
 });
 
 const code = await runCli(process.argv.slice(2), commands, {

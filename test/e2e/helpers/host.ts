@@ -28,7 +28,9 @@ export function startBuiltHost(extraArgs: string[] = []): Promise<RunningHost> {
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   const stop = async (): Promise<void> => {
     if (child.exitCode === null) child.kill('SIGTERM');
+    const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
     await exited;
+    clearTimeout(killer);
   };
   return new Promise((resolvePromise, reject) => {
     const timer = setTimeout(() => {

@@ -1,7 +1,7 @@
 /** A ShuffleNet v1 unit (Zhang et al. 2018): grouped 1x1, channel shuffle, depthwise 3x3, grouped 1x1, + shortcut. */
 import { GraphBuilder } from '../graph/builder';
 import { head, shuffleUnit } from './blocks';
-import { headOption, type Template } from './template';
+import { headOption, TemplateError, type Template } from './template';
 
 export const shufflenet: Template = {
   name: 'shufflenet',
@@ -17,6 +17,9 @@ export const shufflenet: Template = {
     headOption,
   ],
   build(o) {
+    if (o.num('stride') > 1 && o.num('out') <= o.num('channels')) {
+      throw new TemplateError(`template "shufflenet": with stride ${o.num('stride')} the unit concatenates the pooled input, so out (${o.num('out')}) must exceed channels (${o.num('channels')}), e.g. out=${2 * o.num('channels')}`);
+    }
     const b = new GraphBuilder('shufflenet');
     const x = b.input([o.num('channels'), o.num('size'), o.num('size')]);
     const u = shuffleUnit(b, 'unit', x, o.num('channels'), o.num('out'), o.num('groups'), o.num('stride'));

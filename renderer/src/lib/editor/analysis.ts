@@ -4,6 +4,7 @@
  * the cause). Cheap enough to run on every edit (a 200-node graph takes well under a frame).
  */
 import { analyzeGraph, type ModelGraph, type ReceptiveField, type Shape } from '../../../../core/index';
+import { memoLookup } from './memo-ops';
 
 export interface NodeStats {
   /** Output shape including the batch dimension (batch 1 in the editor). */
@@ -35,9 +36,22 @@ export interface Analysis {
   ms: number;
 }
 
+const lookup = memoLookup();
+
+/** True when two graphs differ only in editor data (positions, groups): the analysis carries over. */
+export function sameStructure(a: ModelGraph, b: ModelGraph): boolean {
+  if (a === b) return true;
+  if (a.outputs !== b.outputs && (a.outputs.length !== b.outputs.length || a.outputs.some((o, i) => o !== b.outputs[i]))) return false;
+  if (a.nodes.length !== b.nodes.length) return false;
+  return a.nodes.every((n, i) => {
+    const m = b.nodes[i];
+    return n === m || (n.name === m.name && n.op === m.op && n.inputs === m.inputs && n.attrs === m.attrs);
+  });
+}
+
 export function analyze(graph: ModelGraph): Analysis {
   const t0 = performance.now();
-  const result = analyzeGraph(graph, { batch: 1 });
+  const result = analyzeGraph(graph, { batch: 1, lookup });
   const nodes = new Map<string, NodeStats>();
   for (const a of result.nodes) {
     nodes.set(a.name, {

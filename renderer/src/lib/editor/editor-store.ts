@@ -5,7 +5,7 @@
  * so components read it as `$editor`, and tests drive it without a browser.
  */
 import type { GraphNode, ModelGraph, RawAttrs } from '../../../../core/index';
-import { analyze, type Analysis } from './analysis';
+import { analyze, sameStructure, type Analysis } from './analysis';
 import { editAttr } from './attr-input';
 import * as edit from './graph-edit';
 import { History } from './history';
@@ -68,7 +68,8 @@ export class EditorStore {
   }
 
   private derive(doc: EditorDoc, selection: readonly string[], revision: number, generation: number): EditorState {
-    const analysis = doc === this.state?.doc ? this.state.analysis : analyze(doc.graph);
+    const prev = this.state as EditorState | undefined;
+    const analysis = prev && sameStructure(prev.doc.graph, doc.graph) ? prev.analysis : analyze(doc.graph);
     return {
       doc,
       selection,

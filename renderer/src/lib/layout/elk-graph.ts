@@ -16,11 +16,29 @@ export const LAYOUT_OPTIONS: Record<string, string> = {
   'elk.edgeRouting': 'SPLINES',
 };
 
+/** Long plain chains (LeNet, VGG) wrap into columns instead of one very tall column. */
+const CHAIN_WRAP: Record<string, string> = {
+  'elk.layered.wrapping.strategy': 'MULTI_EDGE',
+  'elk.aspectRatio': '1.6',
+  'elk.layered.wrapping.additionalEdgeSpacing': '20',
+};
+
+/** True for a single path: no node has two inputs or two consumers. */
+export function isChain(graph: ModelGraph): boolean {
+  const uses = new Map<string, number>();
+  for (const n of graph.nodes) {
+    if (n.inputs.length > 1) return false;
+    for (const i of n.inputs) uses.set(i, (uses.get(i) ?? 0) + 1);
+  }
+  return [...uses.values()].every((u) => u <= 1);
+}
+
 export function toElkGraph(graph: ModelGraph): ElkNode {
   const names = new Set(graph.nodes.map((n) => n.name));
+  const wrap = isChain(graph) && graph.nodes.length > 8;
   return {
     id: 'root',
-    layoutOptions: LAYOUT_OPTIONS,
+    layoutOptions: wrap ? { ...LAYOUT_OPTIONS, ...CHAIN_WRAP } : LAYOUT_OPTIONS,
     children: graph.nodes.map((n) => ({ id: n.name, width: NODE_W, height: NODE_H })),
     edges: graph.nodes.flatMap((n) =>
       n.inputs.filter((i) => names.has(i)).map((i, k) => ({ id: `${i}->${n.name}#${k}`, sources: [i], targets: [n.name] })),

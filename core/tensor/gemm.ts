@@ -10,7 +10,11 @@
  * otherwise happen m*n*k times instead of m*k + k*n times). The 4 x 8 micro-kernel keeps its 32
  * accumulators in locals. Scratch panels are module-level and reused across calls (JS is single
  * threaded; each worker has its own copy of this module).
+ * Where WebAssembly SIMD exists (Node, Electron, browsers) larger products go through the 4-lane
+ * float32 kernel in gemm-simd.ts / gemm-wasm.ts instead (float32 accumulation there).
  */
+
+import { gemmSimdAccumulate } from './gemm-simd';
 
 const MR = 4;
 const NR = 8;
@@ -21,6 +25,9 @@ const NC = 2048;
 let packA = new Float64Array(MC * KC);
 let packB = new Float64Array(NC * KC);
 const tile = new Float64Array(MR * NR);
+
+/** Below this many multiply-adds the packing overhead of the SIMD path is not worth it. */
+const SIMD_MIN_WORK = 4096;
 
 export function gemm(
   transA: boolean,
@@ -40,7 +47,37 @@ export function gemm(
   cOff: number,
   ldc: number,
 ): void {
-  if (m <= 0 || n <= 0) return;
+  if (!applyBeta(m, n, k, alpha, beta, c, cOff, ldc)) return;
+  if (m * n * k >= SIMD_MIN_WORK && gemmSimdAccumulate(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc)) return;
+  gemmJsAccumulate(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+}
+
+/** The pure-JS path (float64 panels), same contract; used where WebAssembly SIMD is missing. */
+export function gemmJs(
+  transA: boolean,
+  transB: boolean,
+  m: number,
+  n: number,
+  k: number,
+  alpha: number,
+  a: Float32Array,
+  aOff: number,
+  lda: number,
+  b: Float32Array,
+  bOff: number,
+  ldb: number,
+  beta: number,
+  c: Float32Array,
+  cOff: number,
+  ldc: number,
+): void {
+  if (!applyBeta(m, n, k, alpha, beta, c, cOff, ldc)) return;
+  gemmJsAccumulate(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+}
+
+/** C *= beta over the m x n block; false when nothing is left to add. */
+function applyBeta(m: number, n: number, k: number, alpha: number, beta: number, c: Float32Array, cOff: number, ldc: number): boolean {
+  if (m <= 0 || n <= 0) return false;
   if (beta !== 1) {
     for (let i = 0; i < m; i++) {
       const row = cOff + i * ldc;
@@ -48,7 +85,26 @@ export function gemm(
       else for (let j = 0; j < n; j++) c[row + j] *= beta;
     }
   }
-  if (k <= 0 || alpha === 0) return;
+  return k > 0 && alpha !== 0;
+}
+
+function gemmJsAccumulate(
+  transA: boolean,
+  transB: boolean,
+  m: number,
+  n: number,
+  k: number,
+  alpha: number,
+  a: Float32Array,
+  aOff: number,
+  lda: number,
+  b: Float32Array,
+  bOff: number,
+  ldb: number,
+  c: Float32Array,
+  cOff: number,
+  ldc: number,
+): void {
   // A's element (i, p) lives at a[aOff + i*ars + p*acs]; B's (p, j) at b[bOff + p*brs + j*bcs].
   const ars = transA ? 1 : lda;
   const acs = transA ? lda : 1;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { gemm, gemmNaive } from '../../../core/tensor/gemm';
+import { gemm, gemmJs, gemmNaive } from '../../../core/tensor/gemm';
+import { simdAvailable } from '../../../core/tensor/gemm-simd';
 import { Rng } from '../../../core/tensor/rng';
 
 function rand(n: number, rng: Rng): Float32Array {
@@ -9,7 +10,9 @@ function rand(n: number, rng: Rng): Float32Array {
 }
 
 /** Runs gemm and the naive loop on the same data (with offsets and padded leading dims), compares. */
-function compare(tA: boolean, tB: boolean, m: number, n: number, k: number, alpha: number, beta: number, seed: number): void {
+type Gemm = typeof gemm;
+
+function compare(impl: Gemm, tA: boolean, tB: boolean, m: number, n: number, k: number, alpha: number, beta: number, seed: number): void {
   const rng = new Rng(seed);
   const pad = 3;
   const aRows = tA ? k : m;
@@ -27,7 +30,7 @@ function compare(tA: boolean, tB: boolean, m: number, n: number, k: number, alph
   const c0 = rand(cOff + m * ldc, rng);
   const got = c0.slice();
   const want = c0.slice();
-  gemm(tA, tB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, got, cOff, ldc);
+  impl(tA, tB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, got, cOff, ldc);
   gemmNaive(tA, tB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, want, cOff, ldc);
   let worst = 0;
   for (let i = 0; i < got.length; i++) {
@@ -38,7 +41,10 @@ function compare(tA: boolean, tB: boolean, m: number, n: number, k: number, alph
   expect(worst, `tA=${tA} tB=${tB} ${m}x${n}x${k}`).toBeLessThanOrEqual(1);
 }
 
-describe('gemm', () => {
+describe.each([
+  ['gemm (WebAssembly SIMD where available)', gemm],
+  ['gemmJs (float64 panels)', gemmJs],
+] as const)('%s', (_name, impl: Gemm) => {
   it('matches the naive triple loop for all transposes on odd sizes', () => {
     let seed = 1;
     for (const tA of [false, true]) {
@@ -51,25 +57,35 @@ describe('gemm', () => {
           [13, 17, 29],
           [37, 11, 1],
         ]) {
-          compare(tA, tB, m, n, k, 1, 0, seed++);
-          compare(tA, tB, m, n, k, -0.5, 1, seed++);
-          compare(tA, tB, m, n, k, 2, 0.25, seed++);
+          compare(impl, tA, tB, m, n, k, 1, 0, seed++);
+          compare(impl, tA, tB, m, n, k, -0.5, 1, seed++);
+          compare(impl, tA, tB, m, n, k, 2, 0.25, seed++);
         }
       }
     }
   });
 
   it('handles blocks larger than the cache tiles (k > 256, m > 128, n > 2048)', () => {
-    compare(false, false, 131, 9, 300, 1, 0, 100);
-    compare(true, false, 6, 2061, 25, 1, 1, 101);
-    compare(false, true, 130, 20, 520, 1, 0, 102);
+    compare(impl, false, false, 131, 9, 300, 1, 0, 100);
+    compare(impl, true, false, 6, 2061, 25, 1, 1, 101);
+    compare(impl, false, true, 130, 20, 520, 1, 0, 102);
+  });
+
+  it('covers sizes past the SIMD blocks (m > 256, n > 2048) with a transposed A', () => {
+    compare(impl, true, false, 261, 2063, 7, 1, 0.5, 103);
   });
 
   it('beta = 0 overwrites NaN garbage, k = 0 just scales C', () => {
     const c = new Float32Array([NaN, NaN, NaN, NaN]);
-    gemm(false, false, 2, 2, 1, 1, new Float32Array([1, 2]), 0, 1, new Float32Array([3, 4]), 0, 2, 0, c, 0, 2);
+    impl(false, false, 2, 2, 1, 1, new Float32Array([1, 2]), 0, 1, new Float32Array([3, 4]), 0, 2, 0, c, 0, 2);
     expect([...c]).toEqual([3, 4, 6, 8]);
-    gemm(false, false, 2, 2, 0, 1, new Float32Array(0), 0, 1, new Float32Array(0), 0, 2, 0.5, c, 0, 2);
+    impl(false, false, 2, 2, 0, 1, new Float32Array(0), 0, 1, new Float32Array(0), 0, 2, 0.5, c, 0, 2);
     expect([...c]).toEqual([1.5, 2, 3, 4]);
+  });
+});
+
+describe('WebAssembly SIMD kernel', () => {
+  it('is available on Node (so the fast path is the one tested above)', () => {
+    expect(simdAvailable()).toBe(true);
   });
 });

@@ -5,7 +5,9 @@
 import type { Command } from '../command';
 import { benchCommand } from './bench';
 import { doctorCommand } from './doctor';
+import { exportCommand } from './export';
 import { infoCommand } from './info';
+import { runCommand } from './run';
 import { serveCommand } from './serve';
 import { trainCommand } from './train';
 
@@ -15,6 +17,8 @@ export const commands: readonly Command[] = [
   infoCommand,
   trainCommand,
   benchCommand,
+  exportCommand,
+  runCommand,
 ];
 
 export function findCommand(name: string): Command | undefined {

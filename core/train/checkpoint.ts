@@ -159,8 +159,10 @@ export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
     throw new Error('checkpoint: header is not valid JSON');
   }
   const payload = bytes.length - 12 - headerLen;
-  // Copy so the floats are aligned whatever the source buffer's offset.
-  const floats = new Float32Array(bytes.slice(12 + headerLen, 12 + headerLen + payload - (payload % 4)).buffer);
+  // Copy so the floats are aligned whatever the source buffer's offset. (Not bytes.slice(): on a Node
+  // Buffer that is a view, and its .buffer would start at the file's first byte.)
+  const floats = new Float32Array((payload - (payload % 4)) / 4);
+  new Uint8Array(floats.buffer).set(bytes.subarray(12 + headerLen, 12 + headerLen + floats.length * 4));
   const read = (e: TensorEntry): Float32Array => {
     const n = sizeOf(e.shape);
     if (e.offset + n > floats.length) throw new Error(`checkpoint: file is truncated (tensor ${e.key.join('.')})`);

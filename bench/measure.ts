@@ -10,6 +10,8 @@ export interface RowSpec {
   batch: number;
   threads: number;
   note?: string;
+  /** A latency row (batch 1): also reports latencyMs. */
+  latency?: boolean;
 }
 
 export async function measure(spec: RowSpec, step: Step, ctx: BenchContext): Promise<BenchRow> {
@@ -24,11 +26,28 @@ export async function measure(spec: RowSpec, step: Step, ctx: BenchContext): Pro
     threads: spec.threads,
     reps: t.reps,
   };
-  if (spec.mode === 'infer' && spec.batch === 1) row.latencyMs = t.seconds * 1000;
+  if (spec.latency) row.latencyMs = t.seconds * 1000;
   if (notes.length > 0) row.note = notes.join('; ');
   const lat = row.latencyMs === undefined ? '' : `, ${row.latencyMs.toFixed(2)} ms`;
   ctx.log(`  ${spec.system.padEnd(12)} ${spec.model.padEnd(9)} ${spec.mode} b${spec.batch} t${spec.threads}: ${row.imagesPerSecond.toFixed(1)} images/s${lat} (${t.reps}x${t.iterations})`);
   return row;
+}
+
+/**
+ * The batch a slow system can afford inside a row's time box: the throughput batch, or the largest
+ * power of two (at least 1) whose iteration fits in half the box, judged from a probe's time per
+ * image. Rows measured at a smaller batch say so in their `batch` field and note.
+ */
+export function affordableBatch(ctx: BenchContext, secondsPerImage: number): number {
+  const fit = ctx.plan.rowBudgetSeconds / 2 / Math.max(secondsPerImage, 1e-9);
+  if (fit >= ctx.batch) return ctx.batch;
+  let b = 1;
+  while (b * 2 <= fit && b * 2 < ctx.batch) b *= 2;
+  return b;
+}
+
+export function reducedNote(batch: number, ctx: BenchContext): string | undefined {
+  return batch < ctx.batch ? `time-boxed: batch ${batch} instead of ${ctx.batch} (one batch of ${ctx.batch} would not fit the ${ctx.plan.rowBudgetSeconds} s box)` : undefined;
 }
 
 export interface SyntheticBatch {

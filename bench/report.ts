@@ -17,8 +17,8 @@ interface Line {
   model: ModelName;
   system: SystemName;
   label: string;
-  train?: number;
-  infer?: number;
+  train?: BenchRow;
+  infer?: BenchRow;
   latencyMs?: number;
 }
 
@@ -30,15 +30,15 @@ export function tableLines(rows: readonly BenchRow[], batch: number): Line[] {
       const mine = rows.filter((r) => r.model === model && r.system === system);
       if (mine.length === 0) continue;
       const trainThreads = [...new Set(mine.filter((r) => r.mode === 'train').map((r) => r.threads))].sort((a, b) => a - b);
-      const inferRow = mine.find((r) => r.mode === 'infer' && r.batch === batch);
-      const latRow = mine.find((r) => r.mode === 'infer' && r.batch === 1);
+      const inferRow = mine.find((r) => r.mode === 'infer' && r.latencyMs === undefined);
+      const latRow = mine.find((r) => r.mode === 'infer' && r.latencyMs !== undefined);
       const variants = trainThreads.length > 1 ? trainThreads : [trainThreads[0]];
       variants.forEach((t, i) => {
         const train = mine.find((r) => r.mode === 'train' && r.threads === t);
         const label = trainThreads.length > 1 ? `${system} (${t} thread${t === 1 ? '' : 's'})` : system;
-        const line: Line = { model, system, label, train: train?.imagesPerSecond };
+        const line: Line = { model, system, label, train };
         if (i === 0) {
-          line.infer = inferRow?.imagesPerSecond;
+          line.infer = inferRow;
           line.latencyMs = latRow?.latencyMs;
         }
         lines.push(line);
@@ -54,9 +54,15 @@ function num(v: number | undefined, digits = 0): string {
   return Math.round(v).toLocaleString('en-US');
 }
 
+/** Images/s of a throughput row, with its batch when the time box made it smaller than the table's. */
+function rate(r: BenchRow | undefined, batch: number): string {
+  if (!r) return '-';
+  return r.batch === batch ? num(r.imagesPerSecond) : `${num(r.imagesPerSecond)} (b${r.batch})`;
+}
+
 export function formatTable(rows: readonly BenchRow[], batch: number): string[] {
   const head = ['model', 'system', `train img/s (b${batch})`, `infer img/s (b${batch})`, 'latency ms (b1)'];
-  const body = tableLines(rows, batch).map((l) => [l.model, l.label, num(l.train), num(l.infer), num(l.latencyMs, 2)]);
+  const body = tableLines(rows, batch).map((l) => [l.model, l.label, rate(l.train, batch), rate(l.infer, batch), num(l.latencyMs, 2)]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const fmt = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   return [fmt(head), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(fmt)];
@@ -64,13 +70,14 @@ export function formatTable(rows: readonly BenchRow[], batch: number): string[] 
 
 export function formatMarkdown(rows: readonly BenchRow[], batch: number): string[] {
   const out = [`| model | system | train img/s (b${batch}) | infer img/s (b${batch}) | latency ms (b1) |`, '|---|---|---:|---:|---:|'];
-  for (const l of tableLines(rows, batch)) out.push(`| ${l.model} | ${l.label} | ${num(l.train)} | ${num(l.infer)} | ${num(l.latencyMs, 2)} |`);
+  for (const l of tableLines(rows, batch)) out.push(`| ${l.model} | ${l.label} | ${rate(l.train, batch)} | ${rate(l.infer, batch)} | ${num(l.latencyMs, 2)} |`);
   return out;
 }
 
-function best(rows: readonly BenchRow[], model: ModelName, system: SystemName, mode: 'train' | 'infer', batch: number): BenchRow | undefined {
+/** The fastest throughput row (not a latency row) of a system; a time-boxed row may have a smaller batch. */
+function best(rows: readonly BenchRow[], model: ModelName, system: SystemName, mode: 'train' | 'infer'): BenchRow | undefined {
   return rows
-    .filter((r) => r.model === model && r.system === system && r.mode === mode && r.batch === batch)
+    .filter((r) => r.model === model && r.system === system && r.mode === mode && r.latencyMs === undefined)
     .sort((a, b) => b.imagesPerSecond - a.imagesPerSecond)[0];
 }
 
@@ -88,10 +95,11 @@ export function computeRatios(rows: readonly BenchRow[], batch: number, models: 
   const out: Ratio[] = [];
   for (const [label, a, b, mode] of pairs) {
     for (const model of models) {
-      const ra = best(rows, model, a, mode, batch);
-      const rb = best(rows, model, b, mode, batch);
+      const ra = best(rows, model, a, mode);
+      const rb = best(rows, model, b, mode);
       const value = ra && rb ? ra.imagesPerSecond / rb.imagesPerSecond : null;
-      const side = (s: SystemName, r: BenchRow | undefined) => (r ? `${s}${r.system === 'convlab-core' ? ` ${r.threads}t` : ''} ${num(r.imagesPerSecond)}` : `${s} not measured`);
+      const side = (s: SystemName, r: BenchRow | undefined) =>
+        r ? `${s}${r.system === 'convlab-core' ? ` ${r.threads}t` : ''} ${num(r.imagesPerSecond)}${r.batch === batch ? '' : ` at b${r.batch}`}` : `${s} not measured`;
       out.push({ label, model, value, detail: `${side(a, ra)} / ${side(b, rb)}` });
     }
   }

@@ -60,7 +60,7 @@ export interface TimingPlan {
   rowBudgetSeconds: number;
 }
 
-export const FULL_PLAN: TimingPlan = { warmup: 2, reps: 5, minRepSeconds: 0.25, rowBudgetSeconds: 12 };
+export const FULL_PLAN: TimingPlan = { warmup: 2, reps: 5, minRepSeconds: 0.25, rowBudgetSeconds: 8 };
 export const QUICK_PLAN: TimingPlan = { warmup: 1, reps: 2, minRepSeconds: 0, rowBudgetSeconds: 2 };
 
 export interface BenchContext {

@@ -5,7 +5,8 @@
  * It has no BatchNorm and no residual connections, so ResNet-8 is skipped.
  */
 import { createRequire } from 'node:module';
-import { measure, syntheticBatch, toNhwc } from '../measure';
+import { performance } from 'node:perf_hooks';
+import { affordableBatch, measure, reducedNote, syntheticBatch, toNhwc } from '../measure';
 import { CLASSES, INPUT_SHAPES, type BenchContext, type BenchRow, type ModelName, type Runner, type RunnerResult } from '../types';
 
 interface Vol {
@@ -75,10 +76,17 @@ export function convnetjsRunner(): Runner {
         return { vols: out, labels: data.labels };
       };
       const rows: BenchRow[] = [];
-      const big = vols(ctx.batch, 1);
+      // probe: one warm sample, then the time per trained image decides the affordable batch
+      const probe = vols(2, 3);
+      trainer.train(probe.vols[0], probe.labels[0]);
+      const t0 = performance.now();
+      trainer.train(probe.vols[1], probe.labels[1]);
+      const n = affordableBatch(ctx, (performance.now() - t0) / 1000);
+      const trainer2 = n === ctx.batch ? trainer : new cnj.Trainer(net, { method: 'sgd', learning_rate: 0.01, momentum: 0.9, batch_size: n, l2_decay: 0 });
+      const big = vols(n, 1);
       rows.push(
-        await measure({ model, system: 'convnetjs', mode: 'train', batch: ctx.batch, threads: 1 }, () => {
-          for (let i = 0; i < big.vols.length; i++) trainer.train(big.vols[i], big.labels[i]);
+        await measure({ model, system: 'convnetjs', mode: 'train', batch: n, threads: 1, note: reducedNote(n, ctx) }, () => {
+          for (let i = 0; i < big.vols.length; i++) trainer2.train(big.vols[i], big.labels[i]);
         }, ctx),
       );
       const inferAll = (vs: Vol[]) => () => {
@@ -87,8 +95,11 @@ export function convnetjsRunner(): Runner {
           if (out.w.length !== CLASSES) throw new Error(`convnetjs ${model}: ${out.w.length} outputs`);
         }
       };
-      rows.push(await measure({ model, system: 'convnetjs', mode: 'infer', batch: ctx.batch, threads: 1 }, inferAll(big.vols), ctx));
-      rows.push(await measure({ model, system: 'convnetjs', mode: 'infer', batch: 1, threads: 1 }, inferAll(vols(1, 2).vols), ctx));
+      const latency = await measure({ model, system: 'convnetjs', mode: 'infer', batch: 1, threads: 1, latency: true }, inferAll(vols(1, 2).vols), ctx);
+      const m = affordableBatch(ctx, 1 / latency.imagesPerSecond);
+      const inferBatch = m === n ? big : vols(m, 1);
+      rows.push(await measure({ model, system: 'convnetjs', mode: 'infer', batch: m, threads: 1, note: reducedNote(m, ctx) }, inferAll(inferBatch.vols), ctx));
+      rows.push(latency);
       return { rows, skipped: [] };
     },
   };

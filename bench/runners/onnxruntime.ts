@@ -35,7 +35,7 @@ export function convlabOrtRunner(): Runner {
           const data = syntheticBatch(model, batch, batch === 1 ? 2 : 1);
           const feed = { [input]: { shape: [...data.shape], data: data.x } };
           rows.push(
-            await measure({ model, system: 'convlab-ort', mode: 'infer', batch, threads: ctx.threads }, async () => {
+            await measure({ model, system: 'convlab-ort', mode: 'infer', batch, threads: ctx.threads, latency: batch === 1 }, async () => {
               const out = await runFloat(session, feed);
               if (out[output].shape[0] !== batch) throw new Error(`convlab-ort ${model}: wrong output batch`);
             }, ctx),
@@ -71,7 +71,7 @@ export function bareOrtRunner(): Runner {
           const data = syntheticBatch(model, batch, batch === 1 ? 2 : 1);
           const feed = { [input]: new ort.Tensor('float32', data.x, [...data.shape]) };
           rows.push(
-            await measure({ model, system: 'ort-bare', mode: 'infer', batch, threads: ctx.threads }, async () => {
+            await measure({ model, system: 'ort-bare', mode: 'infer', batch, threads: ctx.threads, latency: batch === 1 }, async () => {
               await session.run(feed);
             }, ctx),
           );

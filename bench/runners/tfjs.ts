@@ -8,7 +8,8 @@
  */
 import { createRequire } from 'node:module';
 import type * as TF from '@tensorflow/tfjs';
-import { measure, syntheticBatch, toNhwc } from '../measure';
+import { performance } from 'node:perf_hooks';
+import { affordableBatch, measure, reducedNote, syntheticBatch, toNhwc } from '../measure';
 import { CLASSES, INPUT_SHAPES, type BenchContext, type BenchRow, type ModelName, type Runner, type RunnerResult, type SystemName } from '../types';
 
 type Tf = typeof TF;
@@ -88,9 +89,10 @@ export function tfjsRunner(backend: 'cpu' | 'wasm'): Runner {
     async available() {
       try {
         const tf = loadTf();
-        if (backend === 'wasm') threads = loadWasm().getThreadsCount();
+        const wasm = backend === 'wasm' ? loadWasm() : null;
         if (!(await tf.setBackend(backend))) return `tfjs backend "${backend}" failed to initialise`;
         await tf.ready();
+        if (wasm) threads = wasm.getThreadsCount();
         return null;
       } catch (e) {
         return `${backend === 'wasm' ? '@tensorflow/tfjs-backend-wasm' : '@tensorflow/tfjs'}: ${firstLine(e)}`;
@@ -100,29 +102,38 @@ export function tfjsRunner(backend: 'cpu' | 'wasm'): Runner {
       const tf = loadTf();
       await tf.setBackend(backend);
       await tf.ready();
-      if (backend === 'wasm') threads = loadWasm().getThreadsCount();
       const [c, h, w] = INPUT_SHAPES[model];
       const net = tfjsModel(tf, model);
       net.compile({ optimizer: tf.train.momentum(0.01, 0.9), loss: (yTrue: TF.Tensor, yPred: TF.Tensor) => tf.losses.softmaxCrossEntropy(yTrue, yPred) });
       const batchOf = (n: number, seed: number) => {
         const d = syntheticBatch(model, n, seed);
-        return { x: tf.tensor4d(toNhwc(d.x, n, c, h, w), [n, h, w, c]), y: tf.oneHot(tf.tensor1d(d.labels, 'int32'), CLASSES).toFloat() };
+        return { x: tf.tensor4d(toNhwc(d.x, n, c, h, w), [n, h, w, c]), y: tf.tidy(() => tf.oneHot(tf.tensor1d(d.labels, 'int32'), CLASSES).toFloat()) };
       };
-      const big = batchOf(ctx.batch, 1);
-      const one = batchOf(1, 2);
       const rows: BenchRow[] = [];
       const skipped: RunnerResult['skipped'] = [];
+      const made: TF.Tensor[] = [];
+      const batchKeep = (n: number, seed: number) => {
+        const b = batchOf(n, seed);
+        made.push(b.x, b.y);
+        return b;
+      };
       try {
-        let trains = true;
+        // probe at batch 2: can this backend train the model, and how long does an image take?
+        const probe = batchKeep(2, 3);
+        let trainSpi: number | null = null;
         try {
-          await net.trainOnBatch(big.x, big.y);
+          await net.trainOnBatch(probe.x, probe.y);
+          const t0 = performance.now();
+          await net.trainOnBatch(probe.x, probe.y);
+          trainSpi = (performance.now() - t0) / 1000 / 2;
         } catch (e) {
-          trains = false;
           skipped.push({ system, model, mode: 'train', reason: `tfjs ${backend} cannot train it: ${firstLine(e)}` });
         }
-        if (trains) {
-          rows.push(await measure({ model, system, mode: 'train', batch: ctx.batch, threads }, async () => {
-            await net.trainOnBatch(big.x, big.y);
+        if (trainSpi !== null) {
+          const n = affordableBatch(ctx, trainSpi);
+          const b = batchKeep(n, 1);
+          rows.push(await measure({ model, system, mode: 'train', batch: n, threads, note: reducedNote(n, ctx) }, async () => {
+            await net.trainOnBatch(b.x, b.y);
           }, ctx));
         }
         const infer = (x: TF.Tensor) => () => {
@@ -132,10 +143,14 @@ export function tfjsRunner(backend: 'cpu' | 'wasm'): Runner {
           tf.dispose(outs);
           if (values.length !== x.shape[0] * CLASSES) throw new Error(`${system} ${model}: ${values.length} outputs`);
         };
-        rows.push(await measure({ model, system, mode: 'infer', batch: ctx.batch, threads }, infer(big.x), ctx));
-        rows.push(await measure({ model, system, mode: 'infer', batch: 1, threads }, infer(one.x), ctx));
+        const one = batchKeep(1, 2);
+        const latency = await measure({ model, system, mode: 'infer', batch: 1, threads, latency: true }, infer(one.x), ctx);
+        const n = affordableBatch(ctx, 1 / latency.imagesPerSecond);
+        const big = batchKeep(n, 1);
+        rows.push(await measure({ model, system, mode: 'infer', batch: n, threads, note: reducedNote(n, ctx) }, infer(big.x), ctx));
+        rows.push(latency);
       } finally {
-        tf.dispose([big.x, big.y, one.x, one.y]);
+        tf.dispose(made);
         net.dispose();
       }
       return { rows, skipped };

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { computeRatios, formatMarkdown, formatTable, tableLines } from '../../bench/report';
 import { median, timeSteps } from '../../bench/timing';
-import { syntheticBatch, toNhwc } from '../../bench/measure';
+import { affordableBatch, reducedNote, syntheticBatch, toNhwc } from '../../bench/measure';
 import type { BenchRow } from '../../bench/types';
 
 /** A clock that advances only when a step "runs" for the given times. */
@@ -64,6 +64,7 @@ const row = (model: BenchRow['model'], system: BenchRow['system'], mode: BenchRo
   threads,
   reps: 5,
   ...(mode === 'infer' && batch === 1 ? { latencyMs: 1000 / ips } : {}),
+  ...(batch < 64 && batch > 1 ? { note: 'time-boxed' } : {}),
 });
 
 describe('report', () => {
@@ -75,6 +76,7 @@ describe('report', () => {
     row('lenet5', 'convnetjs', 'train', 64, 360),
     row('lenet5', 'convlab-ort', 'infer', 64, 90_000, 2),
     row('lenet5', 'ort-bare', 'infer', 64, 100_000, 2),
+    row('lenet5', 'tfjs-cpu', 'train', 8, 20),
   ];
 
   it('computes each ratio from the best row of each side, n/a when a side is missing', () => {
@@ -84,7 +86,9 @@ describe('report', () => {
     expect(get('core vs ConvNetJS, train')?.detail).toContain('2t');
     expect(get('ORT-infer vs bare ORT')?.value).toBeCloseTo(0.9, 9);
     expect(get('ORT vs core, infer')?.value).toBeCloseTo(18, 9);
-    expect(get('core vs tfjs-cpu, train')?.value).toBeNull();
+    expect(get('core vs tfjs-cpu, train')?.value).toBeCloseTo(90, 9);
+    expect(get('core vs tfjs-cpu, train')?.detail).toContain('tfjs-cpu 20 at b8');
+    expect(get('ORT vs core, train')?.value).toBeNull();
     expect(get('ORT vs PyTorch, train')?.detail).toContain('not measured');
   });
 
@@ -95,7 +99,20 @@ describe('report', () => {
     const text = formatTable(rows, 64).join('\n');
     expect(text).toContain('1,800');
     expect(text).toContain('0.50');
+    expect(text).toContain('20 (b8)');
     expect(formatMarkdown(rows, 64)[0]).toMatch(/^\| model \| system \|/);
+  });
+});
+
+describe('affordable batch', () => {
+  const ctx = { plan: { warmup: 2, reps: 5, minRepSeconds: 0.25, rowBudgetSeconds: 8 }, batch: 64, threads: 2, log: () => {} };
+  it('keeps the batch when an iteration fits half the box, else the largest fitting power of two', () => {
+    expect(affordableBatch(ctx, 0.01)).toBe(64);
+    expect(affordableBatch(ctx, 4 / 64)).toBe(64);
+    expect(affordableBatch(ctx, 0.2)).toBe(16);
+    expect(affordableBatch(ctx, 100)).toBe(1);
+    expect(reducedNote(64, ctx)).toBeUndefined();
+    expect(reducedNote(16, ctx)).toMatch(/batch 16 instead of 64/);
   });
 });
 

@@ -32,7 +32,7 @@ export const CATEGORY_LABEL: Record<string, string> = {
   math: 'Math',
   attention: 'Attention',
   graph: 'Graph',
-  block: 'Blocks',
+  block: 'Blocks and models',
   model: 'Models',
 };
 

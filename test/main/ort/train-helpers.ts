@@ -33,6 +33,8 @@ export interface StepResult {
 export interface BothSteps {
   core: StepResult;
   ort: StepResult;
+  /** The weights both started from. */
+  start: Weights;
 }
 
 /** max |a - b| / max |b| over a tensor (0 when both are zero). */
@@ -135,7 +137,7 @@ export async function stepBoth(
       ortRes = { loss: (out[LOSS_OUTPUT].data as Float32Array)[0], logits: out[compiled.logits].data as Float32Array, grads, weights };
     }
     if (!core || !ortRes) throw new Error('stepBoth: no steps');
-    return { core, ort: ortRes };
+    return { core, ort: ortRes, start: w0 };
   } finally {
     await releaseSession(handle);
   }

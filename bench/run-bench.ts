@@ -7,7 +7,7 @@ import { describeMachine, type MachineInfo } from './machine';
 import { computeRatios, type Ratio } from './report';
 import { coreRunner, type CoreRunnerOptions } from './runners/convlab-core';
 import { convnetjsRunner } from './runners/convnetjs';
-import { bareOrtRunner, convlabOrtRunner } from './runners/onnxruntime';
+import { bareOrtRunner, convlabOrtRunner, type OrtRunnerOptions } from './runners/onnxruntime';
 import { pytorchRunner, type TorchInfo } from './runners/pytorch';
 import { tfjsRunner } from './runners/tfjs';
 import { FULL_PLAN, MODELS, QUICK_PLAN, SYSTEMS, type BenchContext, type BenchRow, type ModelName, type Runner, type Skip, type SystemName, type TimingPlan } from './types';
@@ -24,6 +24,7 @@ export interface BenchOptions {
   /** Threads for multi-threaded systems (default: all cores). */
   threads?: number;
   core?: CoreRunnerOptions;
+  ort?: OrtRunnerOptions;
   log?: (line: string) => void;
 }
 
@@ -42,10 +43,10 @@ export interface BenchReport {
   seconds: number;
 }
 
-export function runnersFor(systems: readonly SystemName[], core: CoreRunnerOptions = {}, torch = pytorchRunner()): Runner[] {
+export function runnersFor(systems: readonly SystemName[], core: CoreRunnerOptions = {}, ortOpts: OrtRunnerOptions = {}, torch = pytorchRunner()): Runner[] {
   const make: Record<SystemName, () => Runner> = {
     'convlab-core': () => coreRunner(core),
-    'convlab-ort': convlabOrtRunner,
+    'convlab-ort': () => convlabOrtRunner(ortOpts),
     'ort-bare': bareOrtRunner,
     convnetjs: convnetjsRunner,
     'tfjs-cpu': () => tfjsRunner('cpu'),
@@ -72,7 +73,7 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchReport> {
   const rows: BenchRow[] = [];
   const skipped: Skip[] = [];
   const torchRunner = pytorchRunner();
-  const runners = runnersFor(systems, opts.core, torchRunner);
+  const runners = runnersFor(systems, opts.core, opts.ort, torchRunner);
   const ready: Runner[] = [];
   for (const r of runners) {
     const why = await r.available();

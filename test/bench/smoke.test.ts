@@ -11,13 +11,15 @@ import { MODELS, SYSTEMS, type BenchRow, type SystemName } from '../../bench/typ
 import { benchCommand } from '../../main/cli/commands/bench';
 import { parseArgs } from '../../main/cli/args';
 import { buildTrainWorker } from '../main/train/build-worker';
+import { buildOrtTrainWorker } from '../main/ort/train-helpers';
 
 const tiny = { warmup: 1, reps: 2, minRepSeconds: 0, rowBudgetSeconds: 0.3 };
 let report: BenchReport;
 
 beforeAll(async () => {
   const workerFile = await buildTrainWorker();
-  report = await runBench({ models: ['lenet5'], plan: tiny, batch: 4, threads: 2, core: { workerFile } });
+  const trainWorkerFile = await buildOrtTrainWorker();
+  report = await runBench({ models: ['lenet5'], plan: tiny, batch: 4, threads: 2, core: { workerFile }, ort: { trainWorkerFile } });
 }, 240_000);
 
 function checkRow(r: BenchRow): void {
@@ -59,6 +61,7 @@ describe('bench smoke run (lenet5, batch 4)', () => {
       expect(has(s, 'infer', 1), s).toBe(true);
     }
     expect(has('convnetjs', 'train', 4)).toBe(true);
+    expect(has('convlab-ort', 'train', 4)).toBe(true);
     expect(has('tfjs-cpu', 'train', 4)).toBe(true);
   });
 

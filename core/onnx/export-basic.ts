@@ -37,7 +37,11 @@ const softmaxLike =
   (opType: 'Softmax' | 'LogSoftmax'): OpExporter =>
   (a) => {
     const { axis } = a.attrs(opType === 'Softmax' ? softmax : logSoftmax);
-    a.emit(opType, [a.inputs[0]], [attrInt('axis', axisOf(a, axis, a.inputShapes[0].length))], true);
+    const rank = a.inputShapes[0].length;
+    const r = axisOf(a, axis, rank);
+    // Before 13, (Log)Softmax normalises over all axes from `axis` on: the same only for the last axis.
+    if (r !== rank - 1) a.requireOpset(13, `${opType} over axis ${r} of a rank-${rank} input (before opset 13 it normalises over axes ${r}..${rank - 1} together)`);
+    a.emit(opType, [a.inputs[0]], [attrInt('axis', r)], true);
   };
 
 const reshapeExport: OpExporter = (a) => {
@@ -83,7 +87,12 @@ export const basicExporters: Readonly<Record<string, OpExporter>> = {
   Softmax: softmaxLike('Softmax'),
   LogSoftmax: softmaxLike('LogSoftmax'),
   Identity: simple('Identity'),
-  Dropout: (a) => void a.emit('Dropout', [a.inputs[0], scalar(a, 'ratio', a.attrs(dropout).rate)], [], true),
+  Dropout: (a) => {
+    // The ratio is an input from opset 12, an attribute before.
+    const rate = a.attrs(dropout).rate;
+    if (a.opset >= 12) a.emit('Dropout', [a.inputs[0], scalar(a, 'ratio', rate)], [], true);
+    else a.emit('Dropout', [a.inputs[0]], [attrFloat('ratio', rate)], true);
+  },
   Flatten: (a) => {
     const axis = axisOf(a, a.attrs(flatten).axis, a.inputShapes[0].length, true);
     a.emit('Flatten', a.inputs, [attrInt('axis', axis)], true);

@@ -64,6 +64,17 @@ export class ExportContext {
   }
 }
 
+/** A node the chosen opset cannot express; exportOnnx collects these into one error. */
+export class OpsetRefusal extends OnnxError {
+  constructor(
+    message: string,
+    readonly minOpset: number,
+  ) {
+    super(message);
+    this.name = 'OpsetRefusal';
+  }
+}
+
 /** What an op exporter sees for one ConvLab node. */
 export class ExportArgs {
   constructor(
@@ -96,6 +107,11 @@ export class ExportArgs {
     } catch (e) {
       return this.refuse(e instanceof Error ? e.message : String(e));
     }
+  }
+
+  /** Refuses the node below `min`, saying why (collected with the other nodes' refusals). */
+  requireOpset(min: number, why: string): void {
+    if (this.ctx.opset < min) throw new OpsetRefusal(`${this.node.op} "${this.node.name}" needs opset >= ${min}: ${why}`, min);
   }
 
   param(name: string): Tensor {

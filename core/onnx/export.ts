@@ -1,6 +1,7 @@
 /**
- * ConvLab graph (+ weights) -> ONNX ModelProto. Opset 17 by default, 13..21 selectable; the IR
- * version is the one released with the opset. Graph inputs keep the Input node names with a
+ * ConvLab graph (+ weights) -> ONNX ModelProto. Opset 17 by default, 11..21 selectable where the
+ * graph's ops allow (a node the opset cannot express is refused with the reason, all such nodes in
+ * one error); the IR version is the one released with the opset. Graph inputs keep the Input node names with a
  * dynamic batch dimension (dim_param "N") unless the input fixes it (GCN node counts); every node's
  * final ONNX value carries the node's name, so a re-import names its nodes the same way; weights
  * are float32 initializers `<node>.<param>`; node doc_strings carry each node's doc (or its op
@@ -15,13 +16,13 @@ import { Rng } from '../tensor/rng';
 import type { Shape } from '../tensor/tensor';
 import { basicExporters } from './export-basic';
 import { compositeExporters } from './export-composites';
-import { ExportArgs, ExportContext, type OpExporter } from './export-context';
+import { ExportArgs, ExportContext, OpsetRefusal, type OpExporter } from './export-context';
 import { layerExporters } from './export-layers';
 import { OnnxError } from './errors';
 import { TensorProto_DataType, type ModelProto, type TensorShapeProto_Dimension, type ValueInfoProto } from './generated/onnx';
 
 export const DEFAULT_OPSET = 17;
-export const MIN_OPSET = 13;
+export const MIN_OPSET = 11;
 export const MAX_OPSET = 21;
 export const PRODUCER_NAME = 'ConvLab';
 export const PRODUCER_VERSION = '0.1.0';
@@ -35,8 +36,9 @@ export function exportableOps(): string[] {
   return Object.keys(exporters).sort();
 }
 
-/** The IR version released with an opset (onnx 1.8: IR 7 / opset 13 ... onnx 1.16: IR 10 / opset 21). */
+/** The IR version released with an opset (onnx 1.6: IR 6 / opset 11 ... onnx 1.16: IR 10 / opset 21). */
 export function irVersionFor(opset: number): number {
+  if (opset <= 11) return 6;
   if (opset <= 14) return 7;
   if (opset <= 18) return 8;
   if (opset <= 20) return 9;
@@ -44,7 +46,7 @@ export function irVersionFor(opset: number): number {
 }
 
 export interface ExportOptions {
-  /** ai.onnx opset, 13..21 (default 17). */
+  /** ai.onnx opset, 11..21 (default 17). */
   opset?: number;
   /** Seed for init weights when none are given (default 1). */
   seed?: number;
@@ -74,7 +76,7 @@ export function checkOpset(opset: number): number {
   if (!Number.isInteger(opset) || opset < MIN_OPSET || opset > MAX_OPSET) {
     throw new OnnxError(
       `onnx export: opset ${opset} is not supported; ConvLab exports opsets ${MIN_OPSET} to ${MAX_OPSET} ` +
-        `(${MIN_OPSET} is the first with single-axis Softmax/LogSoftmax and ReduceSum axes as an input, which the exports rely on)`,
+        `(${MIN_OPSET} is the first with Pad's pads as an input; ${MAX_OPSET} the newest the bundled ONNX Runtime checks were run at)`,
     );
   }
   return opset;
@@ -137,6 +139,7 @@ export function exportOnnx(graph: ModelGraph, weights?: Weights, options: Export
   const onnxName = (node: string): string => names.get(node) ?? node;
 
   const inputs: OnnxIo[] = [];
+  const refusals: OpsetRefusal[] = [];
   for (const node of at1.order) {
     const info = nodeInfo(at1.info, node.name);
     const shape2 = (dynamic ? at2.info.get(node.name)?.outputShape : undefined) ?? info.outputShape;
@@ -149,7 +152,16 @@ export function exportOnnx(graph: ModelGraph, weights?: Weights, options: Export
     if (!def || !exporter) throw new OnnxError(`onnx export: no ONNX mapping for op ${node.op}`);
     const doc = node.doc ?? `${node.op} "${node.name}": ${def.summary}`;
     const args = new ExportArgs(ctx, node, node.inputs.map(onnxName), info.inputShapes, info.outputShape, used[node.name] ?? {}, onnxName(node.name), doc);
-    exporter(args);
+    try {
+      exporter(args);
+    } catch (e) {
+      if (!(e instanceof OpsetRefusal)) throw e;
+      refusals.push(e);
+    }
+  }
+  if (refusals.length > 0) {
+    const need = Math.max(...refusals.map((r) => r.minOpset));
+    throw new OnnxError(`onnx export: opset ${opset} cannot express ${refusals.length} node(s); use --opset ${need} or newer: ${refusals.map((r) => r.message).join('; ')}`);
   }
 
   const outputs: OnnxIo[] = graph.outputs.map((name) => {

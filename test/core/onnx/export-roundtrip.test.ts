@@ -102,7 +102,7 @@ describe('conformance models: import -> export -> import', () => {
       const feeds: Record<string, Tensor> = {};
       first.inputs.forEach((inp, i) => (feeds[inp.name] = files[i] ? readTensor(dir + files[i]) : feedsFor(first, 1)[inp.name]));
       let all = true;
-      for (const opset of [13, 17, 21]) {
+      for (const opset of [11, 13, 17, 21]) {
         const again = reimport(c, first, opset);
         all &&= again !== null;
         expectSame(first, again, feeds);

@@ -33,8 +33,8 @@ describe('opset selection', () => {
   });
 
   it('matches the IR version released with each opset', () => {
-    expect([13, 14, 15, 17, 18, 19, 20, 21].map(irVersionFor)).toEqual([7, 7, 8, 8, 8, 9, 9, 10]);
-    for (const opset of [13, 19, 21]) expect(exportOnnx(geluGraph(), undefined, { opset }).model.irVersion).toBe(irVersionFor(opset));
+    expect([11, 12, 13, 14, 15, 17, 18, 19, 20, 21].map(irVersionFor)).toEqual([6, 7, 7, 7, 8, 8, 8, 9, 9, 10]);
+    for (const opset of [11, 13, 19, 21]) expect(exportOnnx(geluGraph(), undefined, { opset }).model.irVersion).toBe(irVersionFor(opset));
   });
 
   it('GELU is one Gelu op from opset 20 and Erf/Mul/Add below', () => {
@@ -53,11 +53,46 @@ describe('opset selection', () => {
     expect(at(18)?.input).toHaveLength(2);
   });
 
-  it('refuses opsets outside 13..21 with the reason', () => {
-    for (const bad of [12, 22, 17.5, 0]) {
+  it('refuses opsets outside 11..21 with the reason', () => {
+    for (const bad of [10, 22, 17.5, 0]) {
       expect(() => exportOnnx(geluGraph(), undefined, { opset: bad })).toThrow(OnnxError);
-      expect(() => exportOnnx(geluGraph(), undefined, { opset: bad })).toThrow(/opsets 13 to 21/);
+      expect(() => exportOnnx(geluGraph(), undefined, { opset: bad })).toThrow(/opsets 11 to 21/);
     }
+  });
+
+  it('refuses, per node and all in one error, what an older opset cannot express', () => {
+    const graph: ModelGraph = {
+      format: 'convlab-graph',
+      version: 1,
+      name: 'sm',
+      nodes: [
+        { name: 'x', op: 'Input', inputs: [], attrs: { shape: [3, 4, 4] } },
+        { name: 'channels', op: 'Softmax', inputs: ['x'], attrs: { axis: 1 } },
+        { name: 'rows', op: 'LogSoftmax', inputs: ['channels'], attrs: { axis: 2 } },
+        { name: 'last', op: 'Softmax', inputs: ['rows'], attrs: {} },
+        { name: 'drop', op: 'Dropout', inputs: ['last'], attrs: { rate: 0.25 } },
+      ],
+      outputs: ['drop'],
+    };
+    const err = (() => {
+      try {
+        exportOnnx(graph, undefined, { opset: 12 });
+      } catch (e) {
+        return e instanceof Error ? e.message : '';
+      }
+      return 'no error';
+    })();
+    expect(err).toMatch(/opset 12 cannot express 2 node\(s\); use --opset 13 or newer/);
+    expect(err).toMatch(/Softmax "channels" needs opset >= 13: Softmax over axis 1 of a rank-4 input/);
+    expect(err).toMatch(/LogSoftmax "rows" needs opset >= 13/);
+    expect(err).not.toMatch(/"last"/);
+    expect(exportOnnx(graph, undefined, { opset: 13 }).opset).toBe(13);
+    // Last-axis softmax and Dropout (ratio as an attribute before 12) export at opset 11.
+    const ok = exportOnnx({ ...graph, nodes: graph.nodes.filter((n) => n.name !== 'channels' && n.name !== 'rows').map((n) => (n.name === 'last' ? { ...n, inputs: ['x'] } : n)) }, undefined, { opset: 11 });
+    expect(ok.model.irVersion).toBe(6);
+    const drop = ok.model.graph?.node?.find((n) => n.opType === 'Dropout');
+    expect(drop?.input).toEqual(['last']);
+    expect(drop?.attribute?.[0]).toEqual({ name: 'ratio', type: AT.FLOAT, f: 0.25 });
   });
 });
 

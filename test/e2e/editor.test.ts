@@ -134,6 +134,26 @@ describe('the lab editor in the browser', () => {
     await expect.poll(() => edgeLabels(page)).toContain('N×1352');
   });
 
+  it('deletes a selected edge with Delete, copies and pastes nodes with Ctrl+C / Ctrl+V', async (ctx) => {
+    screenshotOnFailure(() => browser?.page, ctx.task.name);
+    const { page } = browser;
+    await page.locator('[data-testid="edge-label"]', { hasText: 'N×1352' }).click();
+    await page.keyboard.press('Delete');
+    await expect.poll(() => edgeLabels(page)).not.toContain('N×1352');
+    await expect.poll(async () => (await node(page, 'dense_1').textContent()) ?? '').toMatch(/expects 1 input/);
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => edgeLabels(page)).toContain('N×1352');
+
+    await node(page, 'relu_1').click();
+    await page.keyboard.press('Control+c');
+    await page.keyboard.press('Control+v');
+    await node(page, 'relu_2').waitFor();
+    // The copy keeps its outside input, so it is fed by the same conv.
+    await expect.poll(() => edgeLabels(page)).toEqual(['N×1×28×28', 'N×1352', 'N×8×13×13', 'N×8×26×26', 'N×8×26×26', 'N×8×26×26'].sort());
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => page.getByTestId('canvas-node').count()).toBe(6);
+  });
+
   it('switches to the dark theme', async (ctx) => {
     screenshotOnFailure(() => browser?.page, ctx.task.name);
     const { page } = browser;

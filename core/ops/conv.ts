@@ -7,11 +7,13 @@
  * Kernel: im2col over a chunk of the batch (one wide column matrix per group), then GEMM
  * W_g [F/g, C/g*K] x cols [C/g*K, images*outSize]. Backward recomputes the columns:
  *   dW_g += dY_g cols^T,   dcols = W_g^T dY_g,   dx = col2im(dcols),   db = sum dY.
+ * 1x1 (pointwise) and depthwise convolutions take the direct paths in conv-fast.ts.
  */
 import { Tensor } from '../tensor/tensor';
 import { gemm } from '../tensor/gemm';
 import { col2im, im2col, makeGeom3, scratch, type Geom3 } from '../tensor/im2col';
 import { bool, int } from './attrs';
+import { depthwiseBackward, depthwiseForward, isDepthwise, isPointwise, pointwiseBackward, pointwiseForward } from './conv-fast';
 import { defineOp, OpError, type OpDef, type ParamSpec, type RawAttrs } from './types';
 import { parseWindow, product, splitInput, windowGeometry, windowReceptive, type WindowAttrs } from './window';
 
@@ -80,6 +82,16 @@ export function convForward(x: Tensor, weight: Tensor, bias: Tensor | undefined,
   const p = planConv(x.shape, a);
   checkWeight(p, a, weight);
   const y = new Tensor(p.outShape);
+  if (isPointwise(p)) {
+    pointwiseForward(p, x.data, weight.data, y.data);
+    if (bias) for (let i = 0; i < p.n * p.f; i++) for (let o = i * p.outSize; o < (i + 1) * p.outSize; o++) y.data[o] += bias.data[i % p.f];
+    return y;
+  }
+  if (isDepthwise(p)) {
+    if (bias) for (let i = 0; i < p.n * p.f; i++) y.data.fill(bias.data[i % p.f], i * p.outSize, (i + 1) * p.outSize);
+    depthwiseForward(p, x.data, weight.data, y.data);
+    return y;
+  }
   const nb = chunkImages(p);
   const cols = scratch('conv.cols', p.rows * nb * p.outSize);
   const ymat = scratch('conv.ymat', p.fg * nb * p.outSize);
@@ -114,6 +126,12 @@ export function convBackward(dy: Tensor, x: Tensor, weight: Tensor, withBias: bo
   const dx = new Tensor(x.shape);
   const dw = new Tensor(weight.shape);
   const db = withBias ? new Tensor([p.f]) : null;
+  if (isPointwise(p) || isDepthwise(p)) {
+    if (db) for (let i = 0; i < p.n * p.f; i++) for (let o = i * p.outSize; o < (i + 1) * p.outSize; o++) db.data[i % p.f] += dy.data[o];
+    if (isPointwise(p)) pointwiseBackward(p, dy.data, x.data, weight.data, dx.data, dw.data);
+    else depthwiseBackward(p, dy.data, x.data, weight.data, dx.data, dw.data);
+    return { dx, dw, db };
+  }
   const nb = chunkImages(p);
   const cols = scratch('conv.cols', p.rows * nb * p.outSize);
   const dymat = scratch('conv.ymat', p.fg * nb * p.outSize);

@@ -53,7 +53,7 @@ export function makeGeom3(
 }
 
 /** First and one-past-last output index whose input index o*s - p + off lies in [0, size). */
-function validRange(out: number, size: number, s: number, p: number, off: number): [number, number] {
+export function validRange(out: number, size: number, s: number, p: number, off: number): [number, number] {
   const lo = Math.max(0, Math.ceil((p - off) / s));
   const hi = Math.min(out, Math.floor((size - 1 + p - off) / s) + 1);
   return [lo, Math.max(lo, hi)];

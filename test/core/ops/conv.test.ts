@@ -52,6 +52,24 @@ describe('Conv2D', () => {
     run(conv2d, 2, [1, 2, 6, 6], { filters: 2, kernel: 3, dilation: 2, autoPad: 'same' }, 5);
   });
 
+  it('fast paths: depthwise (any multiplier, stride/pads/dilation/ceil) and pointwise 1x1 (with groups)', () => {
+    let seed = 200;
+    for (const stride of [1, 2]) {
+      for (const pads of [0, 1, [2, 0, 1, 1]]) {
+        for (const dilation of [1, 2]) {
+          run(conv2d, 2, [2, 3, 7, 6], { filters: 3, kernel: 3, groups: 3, stride, pads, dilation, ceil: seed % 2 === 0 }, seed++);
+          run(conv2d, 2, [1, 2, 6, 7], { filters: 4, kernel: [2, 3], groups: 2, stride, pads, dilation, bias: false }, seed++);
+        }
+      }
+    }
+    run(conv1d, 1, [2, 3, 9], { filters: 3, kernel: 3, groups: 3, pads: 1, stride: 2 }, seed++);
+    run(conv3d, 3, [1, 2, 4, 5, 4], { filters: 2, kernel: 3, groups: 2, pads: 1 }, seed++);
+    run(conv2d, 2, [2, 4, 3, 5], { filters: 6, kernel: 1, groups: 2 }, seed++);
+    run(conv2d, 2, [2, 4, 5, 5], { filters: 3, kernel: 1, stride: 2 }, seed++);
+    run(conv2d, 2, [1, 4, 3, 3], { filters: 3, kernel: 1, pads: [0, 0, 1, 1] }, seed++);
+    run(conv3d, 3, [2, 3, 2, 3, 3], { filters: 4, kernel: 1, bias: false }, seed++);
+  });
+
   it('bias random and non-zero is included in forward and gradient', () => {
     const bias = Tensor.from([3], [0.5, -1, 2]);
     const rep = checkOp({ op: conv2d, attrs: { filters: 3, kernel: 2 }, inputs: [[1, 2, 4, 4]], params: { bias }, reference: ref(2), seed: 9 });

@@ -13,9 +13,10 @@
  * exactness. We therefore use eps = 1e-2 (default; the step actually taken is re-read from the
  * float32 buffer, so no representation error enters), and accept an element when
  *     |analytic - numeric| <= atol + rtol * max(|analytic|, |numeric|)
- * with rtol = 1e-2 and atol = 1e-3 * (1 + max |numeric| over that tensor) by default. Smooth ops
- * pass with a wide margin (measured errors ~1e-5 relative); a wrong index or a missing term gives
- * O(1) relative errors. Piecewise-linear ops (max pool, ReLU) are only differentiable away from
+ * with rtol = 2e-3 and atol = 2e-4 * (1 + max |numeric| over that tensor) by default. Measured
+ * on every op of the core (145 tests at the time of writing): all pass at 1e-3 / 1e-4, ten fail at 1e-4 / 1e-5
+ * (the float32 noise floor), so the default sits 2x above the passing level and still rejects a
+ * gradient that is off by 1% (a wrong index or a missing term gives O(1) relative errors). Piecewise-linear ops (max pool, ReLU) are only differentiable away from
  * kinks/ties: use `inputs: 'distinct'` generation (shuffled values spaced > 2*eps apart) so no
  * argmax flips inside [x - eps, x + eps].
  *
@@ -50,8 +51,9 @@ export interface OpCheckSpec<A> {
   seed?: number;
   training?: boolean;
   eps?: number;
+  /** Relative tolerance of gradients (default 2e-3). */
   rtol?: number;
-  /** Absolute tolerance as a fraction of (1 + max |numeric grad|) of each tensor. */
+  /** Absolute tolerance as a fraction of (1 + max |numeric grad|) of each tensor (default 2e-4). */
   atolScale?: number;
   /** Forward comparison tolerance: |got - ref| <= fwdTol * (1 + |ref|). Default 1e-4. */
   fwdTol?: number;
@@ -129,8 +131,8 @@ export function checkOp<A>(spec: OpCheckSpec<A>): OpCheckReport {
   const seed = spec.seed ?? 1;
   const rng = new Rng(seed);
   const eps = spec.eps ?? 1e-2;
-  const rtol = spec.rtol ?? 1e-2;
-  const atolScale = spec.atolScale ?? 1e-3;
+  const rtol = spec.rtol ?? 2e-3;
+  const atolScale = spec.atolScale ?? 2e-4;
   const fwdTol = spec.fwdTol ?? 1e-4;
   const maxChecks = spec.maxChecks ?? 400;
   const gen = spec.gen ?? 'normal';

@@ -9,6 +9,9 @@ import { performance } from 'node:perf_hooks';
 import {
   Rng,
   Trainer,
+  compileGraph,
+  computeGradients,
+  passSeed,
   graphToJson,
   inferShapes,
   initWeights,
@@ -84,9 +87,21 @@ export async function runTraining(o: RunOptions): Promise<RunMetrics> {
   let weights = initWeights(o.graph, new Rng(o.seed), { batch: 1 });
   const lossConfig = { kind: 'softmax-cross-entropy' } as const;
   let engine: ParallelGradientEngine | undefined;
+  let compute: GradientEngine;
   if (o.threads > 1) {
     engine = await ParallelGradientEngine.create(o.graph, weights, { threads: o.threads, loss: lossConfig, seed: o.seed, workerFile: o.workerFile });
     weights = engine.weights;
+    compute = engine;
+  } else {
+    // In-thread: yield to the event loop before each batch so Ctrl+C and I/O are seen.
+    const cg = compileGraph(o.graph);
+    const loss = lossFromConfig(lossConfig);
+    compute = {
+      compute: async (w, batch, step) => {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        return computeGradients(cg, w, batch, { loss, seed: passSeed(o.seed, step) });
+      },
+    };
   }
   try {
     writeFileAtomic(join(o.outDir, MODEL_FILE), graphToJson(o.graph, undefined, { pretty: true }));
@@ -96,7 +111,7 @@ export async function runTraining(o: RunOptions): Promise<RunMetrics> {
       sink: o.onEvent,
       cancelled: o.cancelled,
       saveCheckpoint: (cp) => saveCheckpointFile(o.outDir, cp),
-      engine: engine as GradientEngine | undefined,
+      engine: compute,
     });
     if (o.resume) {
       const cp = loadCheckpointFile(o.outDir);

@@ -1,6 +1,13 @@
-import { describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { classCounts } from '../../../core/index';
-import { bundledMnistSplit, loadBundledMnist } from '../../../main/data/mnist';
+
+const cacheDir = mkdtempSync(join(tmpdir(), 'convlab-cache-'));
+process.env.CONVLAB_CACHE_DIR = cacheDir;
+afterAll(() => rmSync(cacheDir, { recursive: true, force: true }));
+const { bundledMnistSplit, convertBundledMnist, loadBundledMnist, mnistCacheFile, readMnistCache } = await import('../../../main/data/mnist');
 
 describe('bundled MNIST', () => {
   it('holds the 10,000 real digits as 1x28x28 images in [0, 1] with all ten classes', () => {
@@ -38,5 +45,19 @@ describe('bundled MNIST', () => {
     let shared = 0;
     for (let i = 0; i < a.test.length; i++) if (train.has(key(a.test.samples, i))) shared++;
     expect(shared).toBeLessThan(5);
+  });
+
+  it('caches the conversion; the cache file holds exactly the converted values', () => {
+    const first = loadBundledMnist();
+    const file = mnistCacheFile();
+    expect(file.startsWith(cacheDir)).toBe(true);
+    expect(existsSync(file)).toBe(true);
+    const hit = readMnistCache(file);
+    const fresh = convertBundledMnist();
+    let differ = 0;
+    for (let i = 0; i < fresh.samples.length; i++) if (hit?.samples[i] !== fresh.samples[i]) differ++;
+    for (let i = 0; i < fresh.labels.length; i++) if (hit?.labels[i] !== first.labels[i]) differ++;
+    expect(hit?.samples.length).toBe(10_000 * 784);
+    expect(differ).toBe(0);
   });
 });

@@ -5,6 +5,7 @@
 // tensor
 export { Tensor, sizeOf, shapeToString, sameShape, stridesOf, type Shape } from './tensor/tensor';
 export { Rng } from './tensor/rng';
+export { gemm } from './tensor/gemm';
 // ops
 export { OpError, defineOp, type OpDef, type ParamSpec, type RawAttrs, type AttrValue, type ForwardContext } from './ops/types';
 export { listOps, getOp, hasOp } from './ops/registry';

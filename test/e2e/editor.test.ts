@@ -154,6 +154,21 @@ describe('the lab editor in the browser', () => {
     await expect.poll(() => page.getByTestId('canvas-node').count()).toBe(6);
   });
 
+  it('keeps the session across a reload (autosave), unsaved marker included', async (ctx) => {
+    screenshotOnFailure(() => browser?.page, ctx.task.name);
+    const { page } = browser;
+    const before = await edgeLabels(page);
+    await page.waitForTimeout(600); // autosave is debounced
+    const accept = (d: { accept(): Promise<void> }) => void d.accept();
+    page.on('dialog', accept);
+    await page.reload();
+    page.off('dialog', accept);
+    await expect.poll(() => page.getByTestId('canvas-node').count()).toBe(6);
+    await expect.poll(() => edgeLabels(page)).toEqual(before);
+    await page.getByTestId('dirty').waitFor();
+    expect(await page.getByTestId('undo').isDisabled()).toBe(true);
+  });
+
   it('switches to the dark theme', async (ctx) => {
     screenshotOnFailure(() => browser?.page, ctx.task.name);
     const { page } = browser;

@@ -33,8 +33,9 @@ import { OptimizerEmitter, slotsOf, type SlotName } from './train-graph-optim';
 import { TrainArgs, type ForwardOut, type TrainRule } from './train-graph-rule-types';
 import { basicRules } from './train-graph-rules';
 import { convRules } from './train-graph-rules-conv';
+import { moreRules } from './train-graph-rules-more';
 
-export const trainRules: Readonly<Record<string, TrainRule>> = { ...basicRules, ...convRules };
+export const trainRules: Readonly<Record<string, TrainRule>> = { ...basicRules, ...convRules, ...moreRules };
 
 export const LABELS_INPUT = 'train/labels';
 export const LR_INPUT = 'train/lr';

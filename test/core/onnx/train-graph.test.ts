@@ -40,11 +40,11 @@ describe('compileTrainGraph', () => {
   });
 
   it('refuses an op without a rule with a typed reason naming the nodes', () => {
-    const g = graphOf('gelu-net', [node('x', 'Input', [], { shape: [4] }), node('d', 'Dense', ['x'], { units: 3 }), node('act', 'GELU', ['d']), node('out', 'Dense', ['act'], { units: 2 })], ['out']);
+    const g = graphOf('lrn-net', [node('x', 'Input', [], { shape: [2, 4, 4] }), node('c', 'Conv2D', ['x'], { filters: 3, kernel: 3 }), node('act', 'LRN', ['c'], { size: 3 }), node('f', 'Flatten', ['act']), node('out', 'Dense', ['f'], { units: 2 })], ['out']);
     const e = trainGraphSupport(g);
     expect(e).toBeInstanceOf(TrainGraphError);
     expect(e?.reason).toBe('unsupported-op');
-    expect(e?.message).toContain('GELU "act"');
+    expect(e?.message).toContain('LRN "act"');
     expect(e?.nodes).toEqual(['act']);
   });
 

@@ -57,6 +57,21 @@ const cases: [string, GraphNode[]][] = [
   ['Add with fan-out (residual)', [node('a1', 'Conv2D', ['pre'], { filters: 4, kernel: 3, pads: 1 }), node('u', 'Add', ['a1', 'pre'])]],
   ['Add of three', [node('a1', 'Tanh', ['pre']), node('a2', 'Sigmoid', ['pre']), node('u', 'Add', ['a1', 'a2', 'pre'])]],
   ['Mul', [node('a1', 'Conv2D', ['pre'], { filters: 4, kernel: 1 }), node('u', 'Mul', ['a1', 'pre'])]],
+  ['ELU', [node('u', 'ELU', ['pre'], { alpha: 0.7 })]],
+  ['SELU', [node('u', 'SELU', ['pre'])]],
+  ['Softplus', [node('u', 'Softplus', ['pre'])]],
+  ['Softsign', [node('u', 'Softsign', ['pre'])]],
+  ['Abs', [node('u', 'Abs', ['pre'])]],
+  ['Exp', [node('t', 'Tanh', ['pre']), node('u', 'Exp', ['t'])]],
+  ['Neg', [node('u', 'Neg', ['pre'])]],
+  ['GELU', [node('u', 'GELU', ['pre'])]],
+  ['Sub', [node('a1', 'Conv2D', ['pre'], { filters: 4, kernel: 1 }), node('u', 'Sub', ['a1', 'pre'])]],
+  ['Div', [node('a1', 'Conv2D', ['pre'], { filters: 4, kernel: 1 }), node('s', 'Sigmoid', ['pre']), node('d', 'Add', ['s', 's']), node('u', 'Div', ['a1', 'd'])]],
+  ['Softmax (channels)', [node('u', 'Softmax', ['pre'], { axis: 1 })]],
+  // Tanh first: a per-channel bias is a constant shift along the last axis, which LogSoftmax ignores (zero gradient).
+  ['LogSoftmax (last axis)', [node('t', 'Tanh', ['pre']), node('u', 'LogSoftmax', ['t'])]],
+  ['Transpose', [node('u', 'Transpose', ['pre'], { perm: [0, 2, 3, 1] })]],
+  ['ChannelShuffle', [node('u', 'ChannelShuffle', ['pre'], { groups: 2 })]],
   ['Concat (channels) with a branch', [node('a1', 'Conv2D', ['pre'], { filters: 3, kernel: 1 }), node('u', 'Concat', ['a1', 'pre'], { axis: 1 })]],
 ];
 

@@ -33,6 +33,8 @@ export { softmaxCrossEntropy, crossEntropyLoss, binaryCrossEntropyWithLogits, me
 export { Trainer, type TrainConfig, type TrainData, type TrainEvent, type TrainerEnv, type TrainResult, type GradientEngine } from './train/trainer';
 // data
 export { createDataset, subset, splitDataset, gatherBatch, shuffledOrder, batchCount, classCounts, type Dataset, type DatasetInit, type Split, type SplitSizes, type Batch } from './data/dataset';
+export { movingShapes, voxelShapes, DIRECTIONS, VOXEL_CLASSES, type ClipOptions, type VoxelOptions } from './data/synthetic';
+export { karateClub, plantedPartition, adjacencyOf, type GraphDataset, type PlantedPartitionOptions } from './data/graphs';
 // onnx
 export { OnnxError } from './onnx/errors';
 export { decodeModel, encodeModel, decodeTensorFile, encodeTensorFile, AttributeType, DataType } from './onnx/codec';

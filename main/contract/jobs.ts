@@ -1,7 +1,8 @@
 /** Schemas for pool jobs as they cross the contract (records, progress, errors). */
 import { z } from 'zod';
 
-export const jobState = z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']);
+/** 'paused': a pausable job stopped at a step boundary by `jobs.pause`, keeping its state until `jobs.resume`. */
+export const jobState = z.enum(['queued', 'running', 'paused', 'succeeded', 'failed', 'cancelled']);
 
 /**
  * The typed error variant: unknown-kind / bad-params (refused before queueing), failed (the job
@@ -16,6 +17,8 @@ export const jobProgress = z.object({
   total: z.number(),
   message: z.string().optional(),
   metrics: z.record(z.string(), z.number()).optional(),
+  /** String facts beside the numbers, e.g. the training job's event ('step' | 'epoch' | 'backend'), backend and fallback reason. */
+  labels: z.record(z.string(), z.string()).optional(),
 });
 
 export const jobRecord = z.object({

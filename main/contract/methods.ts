@@ -4,7 +4,9 @@
  */
 import { z } from 'zod';
 import type { MethodName } from './names';
+import { datasetMethods } from './datasets';
 import { jobRecord } from './jobs';
+import { projectMethods } from './projects';
 
 export interface MethodSpec {
   params: z.ZodType;
@@ -58,4 +60,16 @@ export const methods = {
     params: empty,
     result: z.array(jobRecord),
   },
+  'jobs.pause': {
+    summary: 'Pause a running job of a pausable kind (train) at its next step boundary, keeping its state.',
+    params: z.strictObject({ jobId: z.string().min(1) }),
+    result: z.object({ paused: z.boolean() }),
+  },
+  'jobs.resume': {
+    summary: 'Let a paused job continue where it stopped.',
+    params: z.strictObject({ jobId: z.string().min(1) }),
+    result: z.object({ resumed: z.boolean() }),
+  },
+  ...projectMethods,
+  ...datasetMethods,
 } as const satisfies Record<MethodName, MethodSpec>;

@@ -10,6 +10,23 @@ export const METHOD_NAMES = [
   'jobs.cancel',
   'jobs.get',
   'jobs.list',
+  'jobs.pause',
+  'jobs.resume',
+  'project.startup',
+  'project.new',
+  'project.open',
+  'project.save',
+  'project.saveAs',
+  'project.autosave',
+  'project.recovery',
+  'project.discardRecovery',
+  'project.recent',
+  'project.list',
+  'dataset.list',
+  'dataset.add',
+  'dataset.remove',
+  'dataset.preview',
+  'model.featureMaps',
 ] as const;
 
 export const EVENT_NAMES = ['job.progress', 'job.state', 'log'] as const;

@@ -6,6 +6,8 @@ import type { z } from 'zod';
 import type { events } from './events';
 import type { jobError, jobErrorCode, jobProgress, jobRecord, jobState } from './jobs';
 import type { methods } from './methods';
+import type { datasetInfo } from './datasets';
+import type { projectDoc, projectRun, trainingSettings } from './projects';
 import type { EventName, MethodName } from './names';
 import type { contractError, contractErrorCode } from './wire';
 
@@ -21,6 +23,11 @@ export type JobErrorCode = z.output<typeof jobErrorCode>;
 export type JobError = z.output<typeof jobError>;
 export type JobProgress = z.output<typeof jobProgress>;
 export type JobRecord = z.output<typeof jobRecord>;
+
+export type ProjectDoc = z.output<typeof projectDoc>;
+export type ProjectRun = z.output<typeof projectRun>;
+export type TrainingSettings = z.output<typeof trainingSettings>;
+export type DatasetInfo = z.output<typeof datasetInfo>;
 
 export type ContractErrorCode = z.output<typeof contractErrorCode>;
 export type ContractError = z.output<typeof contractError>;

@@ -86,7 +86,7 @@ export class JobPool {
     }
     const id = randomUUID();
     const record: JobRecord = { id, kind, state: 'queued', createdAt: Date.now() };
-    const shared = new SharedArrayBuffer(4);
+    const shared = new SharedArrayBuffer(8);
     const live: Live = { record, cancelFlag: new Int32Array(shared), abort: new AbortController(), done: Promise.resolve(record) };
     this.jobs.set(id, live);
     this.emitState(live);
@@ -118,8 +118,30 @@ export class JobPool {
     const live = this.jobs.get(id);
     if (!live || TERMINAL.has(live.record.state)) return false;
     Atomics.store(live.cancelFlag, 0, 1);
+    Atomics.notify(live.cancelFlag, 1);
     if (live.record.state === 'queued') live.abort.abort(new Error('cancelled'));
     else live.cancelTimer ??= setTimeout(() => live.abort.abort(new Error('cancelled')), this.cancelGraceMs);
+    return true;
+  }
+
+  /**
+   * Asks a running job of a pausable kind to pause at its next step boundary; the record turns
+   * 'paused' when the worker confirms. False when the job is over, not running or not pausable.
+   */
+  pause(id: string): boolean {
+    const live = this.jobs.get(id);
+    if (!live || !findJobKind(live.record.kind)?.pausable) return false;
+    if (live.record.state !== 'running' && live.record.state !== 'queued' && live.record.state !== 'paused') return false;
+    Atomics.store(live.cancelFlag, 1, 1);
+    return true;
+  }
+
+  /** Lets a paused (or pause-requested) job continue. False when there was nothing to resume. */
+  resume(id: string): boolean {
+    const live = this.jobs.get(id);
+    if (!live || TERMINAL.has(live.record.state) || Atomics.load(live.cancelFlag, 1) !== 1) return false;
+    Atomics.store(live.cancelFlag, 1, 0);
+    Atomics.notify(live.cancelFlag, 1);
     return true;
   }
 
@@ -175,6 +197,11 @@ export class JobPool {
       this.emitState(live);
     }
     if (msg.type === 'started') return;
+    if (msg.type === 'paused' || msg.type === 'resumed') {
+      live.record.state = msg.type === 'paused' ? 'paused' : 'running';
+      this.emitState(live);
+      return;
+    }
     if (msg.type === 'log') {
       this.emitLog(live, msg.level, msg.message);
       return;

@@ -7,14 +7,16 @@ export interface WorkerTask {
   params: unknown;
   /** Progress and log lines flow back over this port while the job runs. */
   port: MessagePort;
-  /** Int32Array(1) over this buffer: 1 once cancellation was requested (read synchronously). */
+  /** Int32Array(2) over this buffer: [0] is 1 once cancellation was requested, [1] is 1 while a pause is requested (read synchronously). */
   cancelFlag: SharedArrayBuffer;
 }
 
 export type WorkerEvent =
   | { type: 'started' }
   | ({ type: 'progress' } & JobProgress)
-  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string };
+  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
+  | { type: 'paused' }
+  | { type: 'resumed' };
 
 export type WorkerOutcome =
   | { ok: true; result: unknown }

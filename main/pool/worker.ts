@@ -20,11 +20,18 @@ export default async function runTask(task: WorkerTask): Promise<WorkerOutcome> 
     }
     const isCancelled = (): boolean => Atomics.load(flag, 0) === 1;
     const ctx: JobContext = {
-      progress: (done, total, message, metrics) => send({ type: 'progress', done, total, message, metrics }),
+      progress: (done, total, message, metrics, labels) => send({ type: 'progress', done, total, message, metrics, labels }),
       log: (message, level = 'info') => send({ type: 'log', level, message }),
       isCancelled,
       throwIfCancelled: () => {
         if (isCancelled()) throw new JobCancelled();
+      },
+      pausePoint: () => {
+        if (Atomics.load(flag, 1) !== 1 || isCancelled()) return;
+        send({ type: 'paused' });
+        // Blocks this worker thread (state kept) until resume or cancel; the pool notifies index 1.
+        while (Atomics.load(flag, 1) === 1 && !isCancelled()) Atomics.wait(flag, 1, 1, 1_000);
+        send({ type: 'resumed' });
       },
     };
     const result = await job.run(parsed.data, ctx);

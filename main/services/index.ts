@@ -7,6 +7,9 @@ import { ContractFailure } from '../contract/dispatch';
 import type { Handlers } from '../contract/types';
 import { JobPool, JobRefused } from '../pool/pool';
 import { doctor } from '../system/doctor';
+import { datasetHandlers } from './datasets';
+import { modelHandlers } from './models';
+import { projectHandlers } from './projects';
 
 export interface AppContext {
   pool: JobPool;
@@ -58,5 +61,16 @@ export function createHandlers(app: AppContext, transport: string): Handlers {
     },
     'jobs.get': async (p) => job(p.jobId),
     'jobs.list': async () => app.pool.list(),
+    'jobs.pause': async (p) => {
+      job(p.jobId);
+      return { paused: app.pool.pause(p.jobId) };
+    },
+    'jobs.resume': async (p) => {
+      job(p.jobId);
+      return { resumed: app.pool.resume(p.jobId) };
+    },
+    ...projectHandlers(),
+    ...datasetHandlers(),
+    ...modelHandlers(app),
   };
 }

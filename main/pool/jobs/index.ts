@@ -4,10 +4,16 @@
  * main process both import this table: main validates params, the worker runs the job.
  */
 import type { JobKind } from '../job';
+import { exportJob } from './export';
+import { featureMapsJob } from './feature-maps';
 import { selftestJob } from './selftest';
+import { trainJob } from './train';
 
 export const jobKinds: readonly JobKind[] = [
   selftestJob,
+  trainJob,
+  exportJob,
+  featureMapsJob,
 ];
 
 export function findJobKind(kind: string): JobKind | undefined {

@@ -5,6 +5,8 @@ import { methods } from '../../../main/contract/methods';
 import { events } from '../../../main/contract/events';
 import { EVENT_NAMES } from '../../../main/contract/names';
 import type { Handlers } from '../../../main/contract/types';
+import { datasetHandlers } from '../../../main/services/datasets';
+import { projectHandlers } from '../../../main/services/projects';
 
 function recordingHandlers(): { handlers: Handlers; calls: string[] } {
   const calls: string[] = [];
@@ -30,6 +32,14 @@ function recordingHandlers(): { handlers: Handlers; calls: string[] } {
       throw new Error('disk on fire');
     },
     'jobs.list': async () => [],
+    // The lab methods (tested in test/main/services) are not exercised here.
+    'jobs.pause': async () => ({ paused: false }),
+    'jobs.resume': async () => ({ resumed: false }),
+    'model.featureMaps': async () => {
+      throw new Error('not used here');
+    },
+    ...projectHandlers(),
+    ...datasetHandlers(),
   };
   return { handlers, calls };
 }

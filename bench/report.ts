@@ -51,6 +51,8 @@ export function tableLines(rows: readonly BenchRow[], batch: number): Line[] {
 function num(v: number | undefined, digits = 0): string {
   if (v === undefined) return '-';
   if (digits > 0) return v.toFixed(digits);
+  if (v < 10) return v.toFixed(2);
+  if (v < 100) return v.toFixed(1);
   return Math.round(v).toLocaleString('en-US');
 }
 

@@ -87,7 +87,7 @@ describe('report', () => {
     expect(get('ORT-infer vs bare ORT')?.value).toBeCloseTo(0.9, 9);
     expect(get('ORT vs core, infer')?.value).toBeCloseTo(18, 9);
     expect(get('core vs tfjs-cpu, train')?.value).toBeCloseTo(90, 9);
-    expect(get('core vs tfjs-cpu, train')?.detail).toContain('tfjs-cpu 20 at b8');
+    expect(get('core vs tfjs-cpu, train')?.detail).toContain('tfjs-cpu 20.0 at b8');
     expect(get('ORT vs core, train')?.value).toBeNull();
     expect(get('ORT vs PyTorch, train')?.detail).toContain('not measured');
   });
@@ -99,7 +99,7 @@ describe('report', () => {
     const text = formatTable(rows, 64).join('\n');
     expect(text).toContain('1,800');
     expect(text).toContain('0.50');
-    expect(text).toContain('20 (b8)');
+    expect(text).toContain('20.0 (b8)');
     expect(formatMarkdown(rows, 64)[0]).toMatch(/^\| model \| system \|/);
   });
 });

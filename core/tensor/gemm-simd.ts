@@ -8,7 +8,8 @@ import { loadWasmKernel, type WasmKernel } from './gemm-wasm';
 
 const MR = 4;
 const NR = 8;
-const KC = 256;
+/** Largest K slice; K is split into equal slices no deeper than this (288 stays one slice, 576 two). */
+const KC = 512;
 const MC = 256;
 const NC = 2048;
 const C_BYTES = MC * NC * 4;
@@ -64,8 +65,9 @@ export function gemmSimdAccumulate(
       const mc = Math.min(MC, m - ic);
       const mT = Math.ceil(mc / MR);
       mem.fill(0, 0, mT * MR * ldt);
-      for (let pc = 0; pc < k; pc += KC) {
-        const kc = Math.min(KC, k - pc);
+      const step = Math.ceil(k / Math.ceil(k / KC));
+      for (let pc = 0; pc < k; pc += step) {
+        const kc = Math.min(step, k - pc);
         packB(b, bOff + pc * brs + jc * bcs, brs, bcs, kc, nc, mem, bBase);
         packA(a, aOff + ic * ars + pc * acs, ars, acs, mc, kc, mem, aBase);
         kern.macro(mT, nT, kc, aBase * 4, bBase * 4, 0, ldt * 4);

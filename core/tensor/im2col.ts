@@ -83,17 +83,17 @@ export function im2col(x: Float32Array, xOff: number, imgStride: number, images:
               for (let oh = 0; oh < g.outH; oh++, d += g.outW) {
                 const ih = oh * g.sH - g.pH + kh * g.dH;
                 if (!dOk || ih < 0 || ih >= g.inH) {
-                  cols.fill(0, d, d + g.outW);
+                  for (let t = 0; t < g.outW; t++) cols[d + t] = 0;
                   continue;
                 }
-                if (wLo > 0) cols.fill(0, d, d + wLo);
+                for (let t = 0; t < wLo; t++) cols[d + t] = 0;
                 let s = src + id * inHW + ih * g.inW + wBase;
                 if (g.sW === 1) {
                   for (let ow = wLo; ow < wHi; ow++, s++) cols[d + ow] = x[s];
                 } else {
                   for (let ow = wLo; ow < wHi; ow++, s += g.sW) cols[d + ow] = x[s];
                 }
-                if (wHi < g.outW) cols.fill(0, d + wHi, d + g.outW);
+                for (let t = wHi; t < g.outW; t++) cols[d + t] = 0;
               }
             }
           }

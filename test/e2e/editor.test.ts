@@ -54,8 +54,9 @@ describe('the lab editor in the browser', () => {
     screenshotOnFailure(() => browser?.page, ctx.task.name);
     const { page } = browser;
     await page.goto(host.url);
+    // LeNet-5 is laid out by ELK in its worker; under load that can take a while.
+    await expect.poll(() => page.getByTestId('canvas-node').count(), { timeout: 30_000 }).toBe(13);
     await page.getByTestId('no-problems').waitFor();
-    await expect.poll(() => page.getByTestId('canvas-node').count()).toBe(13);
     expect(await page.getByTestId('project-name').inputValue()).toBe('lenet5');
     const labels = await edgeLabels(page);
     expect(labels).toHaveLength(12);
@@ -73,6 +74,7 @@ describe('the lab editor in the browser', () => {
     const { page } = browser;
     await page.getByRole('button', { name: 'New' }).click();
     await page.getByText('An empty canvas').waitFor();
+    await page.getByTestId('no-problems').waitFor();
     await shot(page, 'editor-empty');
 
     await drop(page, 'Input', 140, 40);

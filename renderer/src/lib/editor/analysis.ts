@@ -64,7 +64,8 @@ export function analyze(graph: ModelGraph): Analysis {
     });
   }
   const issues: GraphIssue[] = [];
-  for (const e of result.errors) {
+  // An empty canvas is a starting point, not a problem ("the graph has no outputs").
+  for (const e of graph.nodes.length === 0 ? [] : result.errors) {
     issues.push(e.node !== undefined ? { node: e.node, message: e.message } : { message: e.message });
     if (e.node === undefined) continue;
     const prev = nodes.get(e.node);

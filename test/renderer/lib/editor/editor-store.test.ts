@@ -119,6 +119,7 @@ describe('editor store: undo/redo covers every edit', () => {
 
   it('tracks dirty state against the saved document', () => {
     const store = new EditorStore();
+    expect(store.current.analysis.issues).toEqual([]); // an empty canvas is not a problem
     expect(store.current.dirty).toBe(false);
     store.addOp('Input', { x: 0, y: 0 });
     expect(store.current.dirty).toBe(true);

@@ -134,3 +134,53 @@ export function classCounts(ds: Dataset): number[] {
   for (let i = 0; i < ds.length; i++) counts[ds.labels[i]]++;
   return counts;
 }
+
+export interface ChannelStats {
+  mean: number[];
+  std: number[];
+}
+
+/** Per-channel mean and standard deviation over every sample of a dataset (axis 0 of sampleShape is the channel). */
+export function channelStats(ds: Dataset): ChannelStats {
+  const c = ds.sampleShape[0];
+  const per = sizeOf(ds.sampleShape) / c;
+  const sum = new Float64Array(c);
+  const sq = new Float64Array(c);
+  for (let n = 0; n < ds.length; n++) {
+    for (let k = 0; k < c; k++) {
+      const base = (n * c + k) * per;
+      for (let i = 0; i < per; i++) {
+        const v = ds.samples[base + i];
+        sum[k] += v;
+        sq[k] += v * v;
+      }
+    }
+  }
+  const count = Math.max(1, ds.length * per);
+  const mean = Array.from(sum, (s) => s / count);
+  const std = Array.from(sq, (s, k) => Math.sqrt(Math.max(0, s / count - mean[k] * mean[k])) || 1);
+  return { mean, std };
+}
+
+/** (x - mean) / std per channel, into a new dataset. */
+export function normalize(ds: Dataset, stats: ChannelStats): Dataset {
+  const c = ds.sampleShape[0];
+  if (stats.mean.length !== c || stats.std.length !== c) throw new Error(`normalize "${ds.name}": stats for ${stats.mean.length} channel(s), data has ${c}`);
+  const per = sizeOf(ds.sampleShape) / c;
+  const samples = new Float32Array(ds.samples.length);
+  for (let n = 0; n < ds.length; n++) {
+    for (let k = 0; k < c; k++) {
+      const base = (n * c + k) * per;
+      const m = stats.mean[k];
+      const s = stats.std[k];
+      for (let i = 0; i < per; i++) samples[base + i] = (ds.samples[base + i] - m) / s;
+    }
+  }
+  return { ...ds, samples };
+}
+
+/** Standardise every split with the training split's per-channel statistics. */
+export function standardizeSplit(split: Split): { split: Split; stats: ChannelStats } {
+  const stats = channelStats(split.train);
+  return { split: { train: normalize(split.train, stats), val: normalize(split.val, stats), test: normalize(split.test, stats) }, stats };
+}

@@ -17,6 +17,7 @@ import {
   initWeights,
   lossFromConfig,
   shapeToString,
+  type ChannelStats,
   type EpochMetrics,
   type GradientEngine,
   type ModelGraph,
@@ -42,6 +43,8 @@ export interface RunOptions {
   seed: number;
   threads: number;
   outDir: string;
+  /** The per-channel standardisation already applied to the data, recorded in metrics.json. */
+  normalization?: ChannelStats;
   /** Continue from the run directory's checkpoint when there is one. */
   resume?: boolean;
   workerFile?: string | URL;
@@ -61,6 +64,8 @@ export interface RunMetrics {
   imagesPerSec: number;
   seconds: number;
   threads: number;
+  /** Inputs were fed as (x - mean) / std per channel; inference must do the same. */
+  normalization?: ChannelStats;
   settings: { epochs: number; batchSize: number; lr: number; optimizer: OptimizerConfig; schedule?: ScheduleConfig; seed: number };
 }
 
@@ -132,6 +137,7 @@ export async function runTraining(o: RunOptions): Promise<RunMetrics> {
       imagesPerSec: r.imagesPerSec,
       seconds: (performance.now() - t0) / 1000,
       threads: o.threads,
+      normalization: o.normalization,
       settings,
     };
     if (r.status === 'completed') writeFileAtomic(join(o.outDir, MODEL_FILE), graphToJson(o.graph, weights, { pretty: false }));

@@ -5,7 +5,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import type { OptimizerConfig, ScheduleConfig, TrainEvent } from '../../../core/index';
+import { standardizeSplit, type OptimizerConfig, type ScheduleConfig, type TrainEvent } from '../../../core/index';
 import { loadDataSource } from '../../data/sources';
 import { runTrainingOn, type BackendChoice } from '../../train/ort-backend-run';
 import { optBool, optList, optNumber, optString, UsageError, type CliIo, type Command } from '../command';
@@ -75,6 +75,7 @@ export const trainCommand: Command = {
     { name: 'backend', type: 'string', description: 'core (pure TypeScript) | ort (ONNX Runtime training-step graph); default ort when the model compiles, else core with the reason', placeholder: 'NAME' },
     { name: 'threads', type: 'int', description: 'data-parallel threads (default: the number of cores)', placeholder: 'N' },
     { name: 'out', type: 'string', description: 'run directory (default runs/<model>-seed<seed>)', placeholder: 'DIR' },
+    { name: 'normalize', type: 'boolean', negatable: true, description: 'standardise inputs per channel with the training-set mean/std (default on; recorded in metrics.json)' },
     { name: 'resume', type: 'boolean', description: 'continue from the run directory\'s checkpoint' },
     { name: 'set', type: 'string', repeatable: true, description: 'template option, e.g. --set activation=tanh', placeholder: 'KEY=VALUE' },
   ],
@@ -97,8 +98,10 @@ export const trainCommand: Command = {
     const graph = loadGraph(target, optList(args, 'set'));
     const dataSpec = optString(args, 'data') ?? 'mnist';
     let data;
+    let normalization;
     try {
       data = loadDataSource(dataSpec);
+      if (optBool(args, 'normalize', true)) ({ split: data, stats: normalization } = standardizeSplit(data));
     } catch (e) {
       io.err(`convlab train: ${e instanceof Error ? e.message : String(e)}`);
       return 1;
@@ -125,6 +128,7 @@ export const trainCommand: Command = {
       threads,
       outDir,
       resume: optBool(args, 'resume', false),
+      normalization,
       onEvent: reporter(io, epochs),
       cancelled: () => stop,
     });

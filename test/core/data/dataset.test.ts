@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../../core/tensor/rng';
-import { batchCount, classCounts, createDataset, gatherBatch, shuffledOrder, splitDataset, subset } from '../../../core/data/dataset';
+import { batchCount, channelStats, classCounts, createDataset, gatherBatch, shuffledOrder, splitDataset, standardizeSplit, subset } from '../../../core/data/dataset';
 
 function toy(n: number) {
   const samples = Float32Array.from({ length: n * 2 }, (_, i) => i);
@@ -39,5 +39,19 @@ describe('dataset', () => {
     expect(last.x.data[0]).toBe(order[8] * 2);
     expect(last.y[1]).toBe(order[9] % 3);
     expect(classCounts(subset(ds, [0, 3, 4]))).toEqual([2, 1, 0]);
+  });
+});
+
+describe('standardisation', () => {
+  it('uses the training statistics per channel for every split', () => {
+    const ds = createDataset({ name: 'two-channel', sampleShape: [2, 1, 2], classNames: ['a'], samples: Float32Array.from([0, 2, 10, 10, 4, 6, 30, 30]), labels: [0, 0] });
+    const stats = channelStats(ds);
+    expect(stats.mean).toEqual([3, 20]);
+    expect(stats.std[0]).toBeCloseTo(Math.sqrt(5), 12);
+    expect(stats.std[1]).toBeCloseTo(10, 12);
+    const split = standardizeSplit({ train: ds, val: ds, test: subset(ds, [1]) });
+    expect(Array.from(split.split.test.samples).map((v) => Math.round(v * 1000) / 1000)).toEqual([0.447, 1.342, 1, 1]);
+    expect(split.split.train.samples.reduce((a, b) => a + b, 0)).toBeCloseTo(0, 5);
+    expect(ds.samples[0]).toBe(0); // the input is not modified
   });
 });

@@ -9,16 +9,16 @@
  * overwritten by later forward calls (ops may reuse scratch buffers, never their outputs).
  *
  * Finite differences and tolerance. The op runs in float32, so L carries rounding noise of about
- * 1e-7 * sum|out*R|; divided by 2*eps this is ~1e-5 relative at eps = 1e-2, well above eps^2-free
- * exactness. We therefore use eps = 1e-2 (default; the step actually taken is re-read from the
- * float32 buffer, so no representation error enters), and accept an element when
+ * 1e-7 * sum|out*R|, which the division by 2*eps amplifies; a small eps drowns in it, a large one
+ * adds truncation error O(eps^2). We use eps = 1e-2 (the step actually taken is re-read from the
+ * float32 buffer, so no representation error enters) and accept an element when
  *     |analytic - numeric| <= atol + rtol * max(|analytic|, |numeric|)
- * with rtol = 2e-3 and atol = 2e-4 * (1 + max |numeric| over that tensor) by default. Measured
- * on every op of the core (145 tests at the time of writing): all pass at 1e-3 / 1e-4, ten fail at 1e-4 / 1e-5
- * (the float32 noise floor), so the default sits 2x above the passing level and still rejects a
- * gradient that is off by 1% (a wrong index or a missing term gives O(1) relative errors). Piecewise-linear ops (max pool, ReLU) are only differentiable away from
- * kinks/ties: use `inputs: 'distinct'` generation (shuffled values spaced > 2*eps apart) so no
- * argmax flips inside [x - eps, x + eps].
+ * with rtol = 2e-3 and atol = 2e-4 * (1 + max |numeric| over that tensor) by default. Measured on
+ * every op of the core (145 tests at the time of writing): all pass at 1e-3 / 1e-4, ten fail at
+ * 1e-4 / 1e-5 (the float32 noise floor), so the default sits 2x above the passing level and still
+ * rejects a gradient that is off by 1% (a wrong index or a missing term is off by O(1)).
+ * Piecewise-linear ops (max pool, ReLU) are differentiable only away from kinks and ties: use
+ * `gen: 'distinct'` (shuffled values spaced 5*eps apart) so no argmax flips inside x +- eps.
  *
  * Every forward inside the check gets a fresh `new Rng(seed)`, so stochastic ops (dropout) see the
  * same randomness in every evaluation.

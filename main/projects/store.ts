@@ -123,9 +123,14 @@ export function readRecent(): RecentEntry[] {
   }
 }
 
+/** Records a project as opened/saved now. Best effort: an unwritable config dir never fails a save or an open. */
 export function touchRecent(path: string, name: string, at = Date.now()): void {
   const list = [{ path, name, openedAt: at }, ...readRecent().filter((e) => e.path !== path)].slice(0, RECENT_MAX);
-  writeFileDurable(recentFile(), JSON.stringify(list, null, 1));
+  try {
+    writeFileDurable(recentFile(), JSON.stringify(list, null, 1));
+  } catch {
+    // the recent list is a convenience; the project file itself was handled
+  }
 }
 
 export function listProjects(dir = projectsDir()): { dir: string; entries: { path: string; file: string; size: number; modifiedAt: number }[] } {

@@ -39,9 +39,10 @@ function checkDir(spec: string): void {
   if (!statSync(dir).isDirectory()) throw new ContractFailure('failed', `${spec}: ${dir} is a file, not a folder`);
 }
 
-export function loadSplit(spec: string): Split {
+/** Loads (or reuses the last loaded) source; `fresh` re-reads the files. */
+export function loadSplit(spec: string, fresh = false): Split {
   kindOf(spec);
-  if (last?.spec === spec) return last.split;
+  if (!fresh && last?.spec === spec) return last.split;
   checkDir(spec);
   let split: Split;
   try {
@@ -93,7 +94,7 @@ export function datasetHandlers(): DatasetHandlers {
     'dataset.list': async () => [infoOf('mnist', last?.spec === 'mnist' ? last.split : undefined), ...readSources()],
     'dataset.add': async (p) => {
       if (p.spec === 'mnist') return infoOf('mnist', loadSplit('mnist'));
-      const info = infoOf(p.spec, loadSplit(p.spec));
+      const info = infoOf(p.spec, loadSplit(p.spec, true));
       writeSources([info, ...readSources().filter((s) => s.spec !== p.spec)]);
       return info;
     },

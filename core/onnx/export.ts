@@ -17,6 +17,7 @@ import type { Shape } from '../tensor/tensor';
 import { basicExporters } from './export-basic';
 import { compositeExporters } from './export-composites';
 import { ExportArgs, ExportContext, OpsetRefusal, type OpExporter } from './export-context';
+import { interopExporters } from './export-interop';
 import { layerExporters } from './export-layers';
 import { OnnxError } from './errors';
 import { TensorProto_DataType, type ModelProto, type TensorShapeProto_Dimension, type ValueInfoProto } from './generated/onnx';
@@ -29,7 +30,7 @@ export const PRODUCER_VERSION = '0.1.0';
 /** The name of the dynamic batch dimension. */
 export const BATCH_PARAM = 'N';
 
-export const exporters: Readonly<Record<string, OpExporter>> = { ...layerExporters, ...basicExporters, ...compositeExporters };
+export const exporters: Readonly<Record<string, OpExporter>> = { ...layerExporters, ...basicExporters, ...compositeExporters, ...interopExporters };
 
 /** ConvLab op types the exporter handles. */
 export function exportableOps(): string[] {

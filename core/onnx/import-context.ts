@@ -36,6 +36,10 @@ export class ImportContext {
   private readonly names = new Set<string>();
   /** How many nodes read each ONNX value (for fusing MatMul + Add). */
   readonly uses = new Map<string, number>();
+  /** The nodes reading each ONNX value, with the input slot they read it in. */
+  readonly readers = new Map<string, { node: NodeProto; slot: number }[]>();
+  /** ONNX values that hold integers in a float tensor (integer graph inputs, Casts to an integer type). */
+  readonly integer = new Set<string>();
 
   constructor(
     /** The ai.onnx opset the model imports. */
@@ -144,6 +148,12 @@ export class ImportContext {
     this.nodes.push({ name, op: 'Const', inputs: [], attrs: { shape } });
     this.weights[name] = { value: t.reshape(shape) };
     return { kind: 'node', node: name, shape };
+  }
+
+  /** True when every reader of `value` reads it as Gather's indices (slot 1). */
+  onlyIndices(value: string): boolean {
+    const rs = this.readers.get(value) ?? [];
+    return rs.length > 0 && rs.every((r) => r.node.opType === 'Gather' && r.slot === 1 && (r.node.domain ?? '') === '');
   }
 
   /** Binds an ONNX output name to a value (aliases for Identity, folded constants, emitted nodes). */

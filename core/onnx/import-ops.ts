@@ -1,10 +1,11 @@
 /**
  * ONNX -> ConvLab converters for the layers with weights: Conv, ConvTranspose, the pools,
- * BatchNormalization, Gemm and MatMul (+ Add fused into Dense), PRelu.
+ * BatchNormalization, Gemm and MatMul with a constant 2-D weight (+ Add fused into Dense), PRelu.
  */
 import { Tensor, sizeOf, type Shape } from '../tensor/tensor';
 import { attrFloat, attrInt, attrInts, attrString, type Converter, type ImportContext, type NodeValue } from './import-context';
 import type { NodeProto } from './generated/onnx';
+import { generalMatMul } from './import-ops-interop';
 
 function spatialPads(ctx: ImportContext, node: NodeProto, x: Shape, kernel: number[], stride: number[], dil: number[]): number[] {
   const r = kernel.length;
@@ -158,10 +159,12 @@ const gemm: Converter = (ctx, node) => {
 const biasless = new WeakMap<ImportContext, Set<string>>();
 
 const matmul: Converter = (ctx, node) => {
-  const x = ctx.dyn(node, 0, 'A');
-  const b = ctx.constOf(node, 1, 'B (the weight)').tensor;
-  if (x.shape.length !== 2 || b.shape.length !== 2) ctx.fail(node, `only [N, F] x [F, units] products with a constant weight are supported`);
-  const weight = transpose2d(b);
+  const av = ctx.input(node, 0);
+  const bv = ctx.input(node, 1);
+  // [N, F] x constant [F, units] is a Dense layer; every other product is the core MatMul op.
+  if (av?.kind !== 'node' || bv?.kind !== 'const' || av.shape.length !== 2 || bv.tensor.shape.length !== 2) return generalMatMul(ctx, node);
+  const x = av;
+  const weight = transpose2d(bv.tensor);
   const v = ctx.emit(node, 'Dense', [x], { units: weight.shape[0], bias: false }, { weight });
   let set = biasless.get(ctx);
   if (!set) biasless.set(ctx, (set = new Set()));

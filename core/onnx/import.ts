@@ -11,8 +11,10 @@ import { decodeModel } from './codec';
 import { OnnxError } from './errors';
 import type { ModelProto, NodeProto, ValueInfoProto } from './generated/onnx';
 import { constValue, ImportContext, type Converter } from './import-context';
+import { foldComposites } from './import-fold';
 import { layerConverters } from './import-ops';
 import { basicConverters } from './import-ops-basic';
+import { interopConverters } from './import-ops-interop';
 import { intsFromProto, MAX_TENSOR_ELEMENTS, tensorFromProto } from './tensor-proto';
 
 export interface ImportedModel {
@@ -20,12 +22,15 @@ export interface ImportedModel {
   weights: Weights;
   /** The ai.onnx opset the file imports. */
   opset: number;
-  /** ONNX graph inputs (full shapes, batch first; symbolic dims as 1) in order. */
-  inputs: { name: string; shape: number[] }[];
+  /**
+   * ONNX graph inputs (full shapes, batch first; symbolic dims as 1) in order. `integer`: the file
+   * declares an integer type (indices read only by Gather); the core takes the values as floats.
+   */
+  inputs: { name: string; shape: number[]; integer?: boolean }[];
   producer: string;
 }
 
-export const converters: Readonly<Record<string, Converter>> = { ...layerConverters, ...basicConverters };
+export const converters: Readonly<Record<string, Converter>> = { ...layerConverters, ...basicConverters, ...interopConverters };
 
 /** Every ONNX op type the importer understands (the ConvLab op it maps to may still be missing). */
 export function supportedOnnxOps(): string[] {
@@ -44,10 +49,15 @@ function opsetOf(model: ModelProto): number {
   return v;
 }
 
-function inputShape(vi: ValueInfoProto): number[] {
+/** INT32 and INT64: integer inputs are accepted where they are only read as Gather indices. */
+const INTEGER_TYPES: readonly number[] = [6, 7];
+
+function inputShape(vi: ValueInfoProto, indicesOnly: boolean): number[] {
   const t = vi.type?.tensorType;
   if (!t) throw new OnnxError(`onnx import: graph input "${vi.name}" is not a tensor`);
-  if (t.elemType !== undefined && t.elemType !== 1) throw new OnnxError(`onnx import: graph input "${vi.name}" has element type ${t.elemType}; only float32 inputs are supported`);
+  if (t.elemType !== undefined && t.elemType !== 1 && !(indicesOnly && INTEGER_TYPES.includes(t.elemType))) {
+    throw new OnnxError(`onnx import: graph input "${vi.name}" has element type ${t.elemType}; only float32 inputs are supported (and int32/int64 inputs read only as Gather indices)`);
+  }
   const dims = t.shape?.dim;
   if (!dims) throw new OnnxError(`onnx import: graph input "${vi.name}" has no shape`);
   const shape = dims.map((d) => (d.dimValue !== undefined ? d.dimValue : 1));
@@ -92,28 +102,58 @@ function orderNodes(nodes: NodeProto[], known: Set<string>): NodeProto[] {
   return order;
 }
 
+/**
+ * Inputs are imported with a free batch dimension. When the graph only validates at the file's own
+ * batch (GCN node counts, a Reshape that spells the batch out), the first dims the file fixes are
+ * real: those Input nodes get attrs.batch, as the exporter writes them.
+ */
+function fixBatch(graph: ModelGraph, dynInputs: ValueInfoProto[], batch: number): void {
+  if (inferShapes(graph, { batch: batch === 1 ? 2 : 1 }).errors.length === 0) return;
+  for (const vi of dynInputs) {
+    const first = vi.type?.tensorType?.shape?.dim?.[0]?.dimValue;
+    const node = graph.nodes.find((n) => n.op === 'Input' && n.name === vi.name);
+    if (node && first !== undefined) node.attrs = { ...node.attrs, batch: first };
+  }
+}
+
 export function importOnnx(source: Uint8Array | ModelProto, name?: string): ImportedModel {
   const model = source instanceof Uint8Array ? decodeModel(source) : source;
   const g = model.graph;
   if (!g) throw new OnnxError('onnx import: the model has no graph (is this an ONNX file?)');
   const opset = opsetOf(model);
-  const nodes = g.node ?? [];
-  if (nodes.length === 0) throw new OnnxError('onnx import: the graph has no nodes');
+  const raw = g.node ?? [];
+  if (raw.length === 0) throw new OnnxError('onnx import: the graph has no nodes');
   if ((g.sparseInitializer?.length ?? 0) > 0) throw new OnnxError('onnx import: sparse initializers are not supported');
+  const uses = new Map<string, number>();
+  for (const n of raw) for (const i of n.input ?? []) if (i) uses.set(i, (uses.get(i) ?? 0) + 1);
+  for (const o of g.output ?? []) if (o.name) uses.set(o.name, (uses.get(o.name) ?? 0) + 1);
+  const init = new Map((g.initializer ?? []).map((t) => [t.name ?? '', t]));
+
+  // Compositions ConvLab's exporter writes (GraphConv, NodeMeanPool) fold back into one node each.
+  const { nodes, fused } = foldComposites(raw, uses, init);
 
   // One error for every unsupported op type.
   const unsupported = new Set<string>();
   for (const n of nodes) {
+    if (fused.has(n)) continue;
     const domain = n.domain ?? '';
     if ((domain !== '' && domain !== 'ai.onnx') || !converters[n.opType ?? '']) unsupported.add(`${domain && domain !== 'ai.onnx' ? `${domain}.` : ''}${n.opType ?? '(no op type)'} (opset ${opset})`);
   }
   if (unsupported.size > 0) throw new OnnxError(`onnx import: unsupported ops: ${[...unsupported].sort().join(', ')}`);
 
-  const init = new Map((g.initializer ?? []).map((t) => [t.name ?? '', t]));
   const dynInputs = (g.input ?? []).filter((vi) => !init.has(vi.name ?? ''));
   if (dynInputs.length === 0) throw new OnnxError('onnx import: the graph has no inputs besides initializers');
-  const inputs = dynInputs.map((vi) => ({ name: vi.name ?? '', shape: inputShape(vi) }));
+  const readers = new Map<string, { node: NodeProto; slot: number }[]>();
+  for (const n of nodes) (n.input ?? []).forEach((i, slot) => i && readers.set(i, [...(readers.get(i) ?? []), { node: n, slot }]));
+  const indicesOnly = (name: string): boolean => (readers.get(name) ?? []).every((r) => r.node.opType === 'Gather' && r.slot === 1) && (readers.get(name)?.length ?? 0) > 0;
+  const inputs: ImportedModel['inputs'] = dynInputs.map((vi) => {
+    const integer = INTEGER_TYPES.includes(vi.type?.tensorType?.elemType ?? 1);
+    const base = { name: vi.name ?? '', shape: inputShape(vi, indicesOnly(vi.name ?? '')) };
+    return integer ? { ...base, integer } : base;
+  });
   const ctx = new ImportContext(opset, inputs[0].shape[0]);
+  for (const [k, r] of readers) ctx.readers.set(k, r);
+  for (const inp of inputs) if (inp.integer) ctx.integer.add(inp.name);
   for (const n of nodes) for (const i of n.input ?? []) if (i) ctx.uses.set(i, (ctx.uses.get(i) ?? 0) + 1);
   for (const o of g.output ?? []) if (o.name) ctx.uses.set(o.name, (ctx.uses.get(o.name) ?? 0) + 1);
 
@@ -130,7 +170,7 @@ export function importOnnx(source: Uint8Array | ModelProto, name?: string): Impo
   }
 
   for (const n of orderNodes(nodes, new Set(ctx.values.keys()))) {
-    const conv = converters[n.opType ?? ''];
+    const conv = fused.get(n) ?? converters[n.opType ?? ''];
     try {
       conv(ctx, n);
     } catch (e) {
@@ -152,6 +192,7 @@ export function importOnnx(source: Uint8Array | ModelProto, name?: string): Impo
   const graph: ModelGraph = { format: GRAPH_FORMAT, version: GRAPH_VERSION, name: name ?? (g.name || 'imported'), nodes: ctx.nodes, outputs };
   const missing = [...new Set(ctx.nodes.map((n) => n.op))].filter((op) => op !== 'Input' && !hasOp(op));
   if (missing.length > 0) throw new OnnxError(`onnx import: the core lacks ops ${missing.join(', ')}`);
+  fixBatch(graph, dynInputs, ctx.batch);
   const check = inferShapes(graph, { batch: ctx.batch });
   if (check.errors.length > 0) throw new GraphError(`onnx import: the imported graph does not validate: ${check.errors.map((e) => e.message).join('; ')}`);
   return { graph, weights: ctx.weights, opset, inputs, producer: `${model.producerName ?? ''} ${model.producerVersion ?? ''}`.trim() };

@@ -3,8 +3,10 @@ import { abs } from './abs';
 import { constant } from './const';
 import { div } from './div';
 import { elu } from './elu';
+import { embedding } from './embedding';
 import { exp } from './exp';
 import { logSoftmax } from './log-softmax';
+import { matmul } from './matmul';
 import { neg } from './neg';
 import { pad } from './pad';
 import { prelu } from './prelu';
@@ -32,4 +34,6 @@ export const interopFamily: readonly OpDef[] = [
   transpose,
   slice,
   constant,
+  matmul,
+  embedding,
 ];

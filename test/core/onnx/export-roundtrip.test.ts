@@ -2,10 +2,9 @@
  * import -> export -> import gives the identical graph, weights and outputs: for the pytorch-converted
  * conformance models the core imports, and for every template (template -> export -> import is the
  * first import; its export must re-import to the same graph).
- * Importer gaps (today): ONNX Slice is not imported (the core's Slice op comes only from Split), and
- * MatMul needs a constant B, so the GraphConv and NonLocal compositions do not import back. Those
- * cases are listed in IMPORTER_GAPS with the error they must give; once the importer reads them,
- * the same cases must round-trip like all others (the test then holds them to that).
+ * Importer gaps are listed in IMPORTER_GAPS with the error they must give (none today: the GLU
+ * cases needed ONNX Slice, gcn the GraphConv fold, resnet-nonlocal a MatMul of computed tensors;
+ * all now round-trip like the others). The templates must also re-import with no gap at all.
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -16,12 +15,7 @@ import { compileGraph, outputOf, runForward } from '../../../core/train/autograd
 import { PYTORCH, pytorchCases, readBytes, readTensor, skipReason } from './conformance-util';
 
 /** Case -> the importer error its re-import gives while the gap lasts. */
-const IMPORTER_GAPS: Record<string, RegExp> = {
-  test_GLU: /unsupported ops: Slice/,
-  test_GLU_dim: /unsupported ops: Slice/,
-  gcn: /unsupported ops: .*(Equal|ReduceSum)/,
-  'resnet-nonlocal': /MatMul node .* must be a constant/,
-};
+const IMPORTER_GAPS: Record<string, RegExp> = {};
 
 const gaps: string[] = [];
 

@@ -120,6 +120,9 @@ export function opCases(): OpCase[] {
     one('transpose-default', 'Transpose', [2, 3, 4]),
     one('slice', 'Slice', img, { axis: 2, start: 2, end: -1 }),
     one('slice-clamped', 'Slice', img, { axis: 1, start: -2, end: 100 }),
+    graph('matmul', 'MatMul', [input('a', [3, 4]), input('b', [4, 5]), { name: 'y', op: 'MatMul', inputs: ['a', 'b'], attrs: {} }]),
+    graph('matmul-const-broadcast', 'MatMul', [input('a', [2, 3, 4]), { name: 'w', op: 'Const', inputs: [], attrs: { shape: [4, 5] } }, { name: 'y', op: 'MatMul', inputs: ['a', 'w'], attrs: {} }]),
+    one('embedding', 'Embedding', [2, 3], { vocab: 10, dim: 4 }),
     graph('const', 'Const', [input('a', [4]), { name: 'c', op: 'Const', inputs: [], attrs: { shape: [4] } }, { name: 'y', op: 'Mul', inputs: ['a', 'c'], attrs: {} }]),
   ];
 }

@@ -1,0 +1,15 @@
+/**
+ * ConvLab -> ONNX for the ops added for import coverage (core/ops/interop-family.ts beyond the
+ * first set): MatMul of two computed tensors is ONNX MatMul as it is; Embedding is
+ * Gather(weight, Cast(indices, int64)) (the Cast truncates toward zero as Embedding does).
+ */
+import { TensorProto_DataType } from './generated/onnx';
+import { attrInt, type OpExporter } from './export-context';
+
+export const interopExporters: Readonly<Record<string, OpExporter>> = {
+  MatMul: (a) => void a.emit('MatMul', a.inputs, [], true),
+  Embedding: (a) => {
+    const idx = a.emit('Cast', [a.inputs[0]], [attrInt('to', TensorProto_DataType.INT64)], 'indices');
+    a.emit('Gather', [a.paramInit('weight'), idx], [attrInt('axis', 0)], true);
+  },
+};

@@ -30,9 +30,10 @@ export { computeGradients, combineResults, applyStateUpdate, firstNonFinite, eva
 export { encodeCheckpoint, decodeCheckpoint, cloneWeights, copyWeightsInto, CHECKPOINT_VERSION, type Checkpoint, type EpochMetrics, type EpochProgress } from './train/checkpoint';
 export { lossFromConfig, type LossConfig } from './train/loss-config';
 export { softmaxCrossEntropy, crossEntropyLoss, binaryCrossEntropyWithLogits, meanSquaredError, dotProductScores, linkPredictionLoss, edgesOf, sampleNegativePairs, type NodePair } from './train/losses';
-export { Trainer, type TrainConfig, type TrainData, type TrainEvent, type TrainerEnv, type TrainResult, type GradientEngine } from './train/trainer';
+export { Trainer, AUGMENT_STREAM, type TrainConfig, type TrainData, type TrainEvent, type TrainerEnv, type TrainResult, type GradientEngine } from './train/trainer';
 // data
 export { createDataset, subset, splitDataset, gatherBatch, shuffledOrder, batchCount, classCounts, channelStats, normalize, standardizeSplit, type ChannelStats, type Dataset, type DatasetInit, type Split, type SplitSizes, type Batch } from './data/dataset';
+export { augmentBatch, type AugmentConfig } from './data/augment';
 export { movingShapes, voxelShapes, DIRECTIONS, VOXEL_CLASSES, type ClipOptions, type VoxelOptions } from './data/synthetic';
 export { karateClub, plantedPartition, adjacencyOf, type GraphDataset, type PlantedPartitionOptions } from './data/graphs';
 // onnx

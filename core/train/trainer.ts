@@ -10,6 +10,7 @@
 import type { ModelGraph, Weights } from '../graph/types';
 import { Rng } from '../tensor/rng';
 import { batchCount, gatherBatch, shuffledOrder, type Batch, type Dataset } from '../data/dataset';
+import { augmentBatch, type AugmentConfig } from '../data/augment';
 import { compileGraph, type CompiledGraph, type OpResolver } from './autograd';
 import { CHECKPOINT_VERSION, cloneWeights, copyWeightsInto, type Checkpoint, type EpochMetrics } from './checkpoint';
 import {
@@ -25,6 +26,9 @@ import {
 import { createOptimizer, type Optimizer, type OptimizerConfig } from './optimizers';
 import { checkSchedule, learningRate, type ScheduleConfig } from './schedules';
 
+/** passSeed shard id of the augmentation stream (apart from the dropout streams 0..threads-1). */
+export const AUGMENT_STREAM = 0x4155;
+
 export interface TrainConfig {
   epochs: number;
   batchSize: number;
@@ -35,6 +39,8 @@ export interface TrainConfig {
   /** Also checkpoint every this many optimizer steps (epoch ends always checkpoint). */
   checkpointEverySteps?: number;
   evalBatchSize?: number;
+  /** Training-batch augmentation, seeded per step (so resumed runs stay exact). */
+  augment?: AugmentConfig;
 }
 
 export interface TrainData {
@@ -195,6 +201,7 @@ export class Trainer {
         if (this.env.cancelled?.()) return this.stop('cancelled', `cancelled at step ${this.step} (epoch ${this.epoch + 1}, batch ${this.batchInEpoch + 1})`);
         const t0 = now();
         const batch = gatherBatch(train, order, this.batchInEpoch * batchSize, (this.batchInEpoch + 1) * batchSize);
+        if (this.config.augment) batch.x = augmentBatch(batch.x, this.config.augment, new Rng(passSeed(this.config.seed, this.step, AUGMENT_STREAM)));
         const lr = this.config.schedule ? learningRate(this.config.schedule, this.config.lr, this.step) : this.config.lr;
         const r = await this.engine.compute(this.weights, batch, this.step);
         const where = `step ${this.step + 1} (epoch ${this.epoch + 1}, batch ${this.batchInEpoch + 1})`;

@@ -17,6 +17,7 @@ import {
   initWeights,
   lossFromConfig,
   shapeToString,
+  type AugmentConfig,
   type ChannelStats,
   type EpochMetrics,
   type GradientEngine,
@@ -45,6 +46,7 @@ export interface RunOptions {
   outDir: string;
   /** The per-channel standardisation already applied to the data, recorded in metrics.json. */
   normalization?: ChannelStats;
+  augment?: AugmentConfig;
   /** Continue from the run directory's checkpoint when there is one. */
   resume?: boolean;
   workerFile?: string | URL;
@@ -66,7 +68,7 @@ export interface RunMetrics {
   threads: number;
   /** Inputs were fed as (x - mean) / std per channel; inference must do the same. */
   normalization?: ChannelStats;
-  settings: { epochs: number; batchSize: number; lr: number; optimizer: OptimizerConfig; schedule?: ScheduleConfig; seed: number };
+  settings: { epochs: number; batchSize: number; lr: number; optimizer: OptimizerConfig; schedule?: ScheduleConfig; seed: number; augment?: AugmentConfig };
 }
 
 /** The data must fit the model: sample shape = the Input's shape, and enough output classes. */
@@ -110,7 +112,7 @@ export async function runTraining(o: RunOptions): Promise<RunMetrics> {
   }
   try {
     writeFileAtomic(join(o.outDir, MODEL_FILE), graphToJson(o.graph, undefined, { pretty: true }));
-    const settings = { epochs: o.epochs, batchSize: o.batchSize, lr: o.lr, optimizer: o.optimizer, schedule: o.schedule, seed: o.seed };
+    const settings = { epochs: o.epochs, batchSize: o.batchSize, lr: o.lr, optimizer: o.optimizer, schedule: o.schedule, seed: o.seed, augment: o.augment };
     const trainer = new Trainer(o.graph, weights, o.data, settings, lossFromConfig(lossConfig), {
       now: () => performance.now(),
       sink: o.onEvent,

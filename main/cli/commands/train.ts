@@ -75,6 +75,7 @@ export const trainCommand: Command = {
     { name: 'backend', type: 'string', description: 'core (pure TypeScript) | ort (ONNX Runtime training-step graph); default ort when the model compiles, else core with the reason', placeholder: 'NAME' },
     { name: 'threads', type: 'int', description: 'data-parallel threads (default: the number of cores)', placeholder: 'N' },
     { name: 'out', type: 'string', description: 'run directory (default runs/<model>-seed<seed>)', placeholder: 'DIR' },
+    { name: 'shift', type: 'int', description: 'augment training batches with random shifts of up to N pixels (default 2; 0 = off)', placeholder: 'N' },
     { name: 'normalize', type: 'boolean', negatable: true, description: 'standardise inputs per channel with the training-set mean/std (default on; recorded in metrics.json)' },
     { name: 'resume', type: 'boolean', description: 'continue from the run directory\'s checkpoint' },
     { name: 'set', type: 'string', repeatable: true, description: 'template option, e.g. --set activation=tanh', placeholder: 'KEY=VALUE' },
@@ -108,6 +109,8 @@ export const trainCommand: Command = {
     }
     const batches = Math.ceil(data.train.length / batchSize);
     const schedule: ScheduleConfig | undefined = scheduleName === 'cosine' ? { kind: 'cosine', totalSteps: epochs * batches, minLr: lr / 100 } : undefined;
+    const shift = optNumber(args, 'shift') ?? 2;
+    if (!Number.isInteger(shift) || shift < 0) throw new UsageError(`--shift must be an integer >= 0, got ${shift}`);
     const outDir = optString(args, 'out') ?? join('runs', `${graph.name}-seed${seed}`);
     let stop = false;
     void io.interrupted.then(() => (stop = true));
@@ -129,6 +132,7 @@ export const trainCommand: Command = {
       outDir,
       resume: optBool(args, 'resume', false),
       normalization,
+      augment: shift > 0 ? { shift } : undefined,
       onEvent: reporter(io, epochs),
       cancelled: () => stop,
     });

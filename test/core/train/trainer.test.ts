@@ -44,7 +44,7 @@ describe('Trainer', () => {
   it('resuming from a mid-epoch checkpoint gives the same weights bit for bit', async () => {
     // Dropout and Adam make the check strict: RNG and optimizer state must both round-trip.
     const g = mlp(8, 3, [node('drop', 'Dropout', ['act'], { rate: 0.2 })]);
-    const config: TrainConfig = { ...base, optimizer: { kind: 'adam' }, lr: 0.01, checkpointEverySteps: 3 };
+    const config: TrainConfig = { ...base, optimizer: { kind: 'adam' }, lr: 0.01, checkpointEverySteps: 3, augment: { shift: 1, flip: true } };
     const full = new Trainer(g, fresh(g), data, config, referenceCrossEntropy);
     const fullResult = await full.run();
 

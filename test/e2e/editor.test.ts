@@ -69,6 +69,22 @@ describe('the lab editor in the browser', () => {
     await page.getByTestId('tab-inspector').click();
   });
 
+  it('trains LeNet-5 for one short epoch on a subset of the bundled digits with the curves updating', async (ctx) => {
+    screenshotOnFailure(() => browser?.page, ctx.task.name);
+    const { page } = browser;
+    await page.getByTestId('tab-training').click();
+    const training = page.getByTestId('training');
+    await training.getByLabel('images').fill('256');
+    await training.getByLabel('epochs').fill('1');
+    await page.getByTestId('train-start').click();
+    await page.locator('[data-testid="train-state"][data-state="succeeded"]').waitFor({ timeout: 120_000 });
+    expect(Number(await page.getByTestId('loss-chart').getAttribute('data-points'))).toBeGreaterThan(0);
+    expect(Number(await page.getByTestId('accuracy-chart').getAttribute('data-points'))).toBeGreaterThan(0);
+    expect(await page.getByTestId('train-test').textContent()).toMatch(/test accuracy \d+\.\d%/);
+    await shot(page, 'editor-training');
+    await page.getByTestId('tab-problems').click();
+  });
+
   it('builds Conv -> ReLU -> MaxPool -> Dense by drag and drop, names a shape error, undoes it', async (ctx) => {
     screenshotOnFailure(() => browser?.page, ctx.task.name);
     const { page } = browser;

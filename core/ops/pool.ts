@@ -71,22 +71,31 @@ export function maxPoolForward(x: Tensor, p: PoolPlan): { y: Tensor; argmax: Int
   const { g, tD, tH, tW } = p;
   const y = new Tensor(p.outShape);
   const argmax = new Int32Array(y.size);
-  const inHW = g.inH * g.inW;
+  const xd = x.data;
+  const yd = y.data;
+  const inW = g.inW;
+  const inHW = g.inH * inW;
+  const [outD, outH, outW, dD, dH, dW] = [g.outD, g.outH, g.outW, g.dD, g.dH, g.dW];
+  const { start: sD, lo: loD, hi: hiD } = tD;
+  const { start: sH, lo: loH, hi: hiH } = tH;
+  const { start: sW, lo: loW, hi: hiW } = tW;
   let o = 0;
   for (let plane = 0; plane < p.planes; plane++) {
     const base = plane * p.inSize;
-    for (let od = 0; od < g.outD; od++) {
-      for (let oh = 0; oh < g.outH; oh++) {
-        for (let ow = 0; ow < g.outW; ow++, o++) {
+    for (let od = 0; od < outD; od++) {
+      for (let oh = 0; oh < outH; oh++) {
+        for (let ow = 0; ow < outW; ow++, o++) {
           let best = -Infinity;
           let at = -1;
-          for (let kd = tD.lo[od]; kd < tD.hi[od]; kd++) {
-            const rowD = base + (tD.start[od] + kd * g.dD) * inHW;
-            for (let kh = tH.lo[oh]; kh < tH.hi[oh]; kh++) {
-              const row = rowD + (tH.start[oh] + kh * g.dH) * g.inW + tW.start[ow];
-              for (let kw = tW.lo[ow]; kw < tW.hi[ow]; kw++) {
-                const i = row + kw * g.dW;
-                const v = x.data[i];
+          const kwLo = loW[ow];
+          const kwHi = hiW[ow];
+          for (let kd = loD[od]; kd < hiD[od]; kd++) {
+            const rowD = base + (sD[od] + kd * dD) * inHW;
+            for (let kh = loH[oh]; kh < hiH[oh]; kh++) {
+              const row = rowD + (sH[oh] + kh * dH) * inW + sW[ow];
+              for (let kw = kwLo; kw < kwHi; kw++) {
+                const i = row + kw * dW;
+                const v = xd[i];
                 if (v > best || at < 0) {
                   best = v;
                   at = i;
@@ -94,7 +103,7 @@ export function maxPoolForward(x: Tensor, p: PoolPlan): { y: Tensor; argmax: Int
               }
             }
           }
-          y.data[o] = at < 0 ? 0 : best;
+          yd[o] = at < 0 ? 0 : best;
           argmax[o] = at;
         }
       }

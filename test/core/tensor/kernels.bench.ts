@@ -8,6 +8,7 @@ import { gemm, gemmJs } from '../../../core/tensor/gemm';
 import { Rng } from '../../../core/tensor/rng';
 import { Tensor } from '../../../core/tensor/tensor';
 import { convBackward, convForward, parseConvAttrs } from '../../../core/ops/conv';
+import { maxPool2d } from '../../../core/ops/pool';
 
 function rand(n: number, seed: number): Float32Array {
   const rng = new Rng(seed);
@@ -89,4 +90,19 @@ describe('conv layers, batch 64', () => {
   bench('LeNet c2 step', lenet2.step);
   bench('VGG 32->32 step', vgg2.step, { iterations: 3 });
   bench('VGG 64->64 step', vgg4.step, { iterations: 3 });
+});
+
+describe('max pool 2x2, batch 64', () => {
+  for (const shape of [[64, 6, 28, 28], [64, 32, 32, 32]]) {
+    const x = new Tensor(shape, rand(shape.reduce((u, v) => u * v, 1), 5));
+    const a = maxPool2d.parseAttrs({ kernel: 2 });
+    const ctx = { training: true, rng: new Rng(1) };
+    const step = () => {
+      const r = maxPool2d.forward([x], {}, a, ctx);
+      maxPool2d.backward(r.output, r.saved, [x], {}, a);
+    };
+    // "GFLOP/s" here is input elements / ns: one compare per input element
+    report(`maxpool ${shape.join('x')} fwd+bwd (Gelem/s)`, x.size, step);
+    bench(`maxpool ${shape.join('x')}`, step);
+  }
 });

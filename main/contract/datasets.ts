@@ -8,6 +8,7 @@
  * - dataset.remove       forget a user source (files untouched)
  * - dataset.preview      N samples as bytes (HWC, 1 or 3 channels) with labels, split sizes and class counts
  * - model.featureMaps    each conv layer's activations for one sample ("what each filter sees"); runs in the pool
+ * - model.runWeights     a finished training run's graph JSON with its trained weights (the lab keeps them in the project)
  *
  * Image bytes travel base64-encoded: `pixels` holds height*width*channels bytes, row-major,
  * channels interleaved (gray or RGB), ready for a canvas ImageData.
@@ -102,5 +103,10 @@ export const datasetMethods = {
       /** True when the graph had no weights and seeded init weights were used. */
       initialised: z.boolean(),
     }),
+  },
+  'model.runWeights': {
+    summary: 'The graph JSON with trained weights of a finished training run directory (its model.json).',
+    params: z.strictObject({ runDir: z.string().min(1).max(4096) }),
+    result: z.object({ model: z.record(z.string(), z.unknown()), weights: z.int() }),
   },
 } as const;

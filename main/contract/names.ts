@@ -27,6 +27,7 @@ export const METHOD_NAMES = [
   'dataset.remove',
   'dataset.preview',
   'model.featureMaps',
+  'model.runWeights',
 ] as const;
 
 export const EVENT_NAMES = ['job.progress', 'job.state', 'log'] as const;

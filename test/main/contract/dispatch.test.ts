@@ -38,6 +38,9 @@ function recordingHandlers(): { handlers: Handlers; calls: string[] } {
     'model.featureMaps': async () => {
       throw new Error('not used here');
     },
+    'model.runWeights': async () => {
+      throw new Error('not used here');
+    },
     ...projectHandlers(),
     ...datasetHandlers(),
   };

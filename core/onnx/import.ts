@@ -169,10 +169,15 @@ export function importOnnx(source: Uint8Array | ModelProto, name?: string): Impo
     ctx.values.set(inp.name, { kind: 'node', node: inp.name, shape: inp.shape });
   }
 
+  const convert = (n: NodeProto): void => {
+    const fold = fused.get(n);
+    if (!fold) return (converters[n.opType ?? ''] ?? ((c: ImportContext, m: NodeProto) => c.fail(m, 'unsupported op')))(ctx, n);
+    // A fold whose import-time shape checks fail imports its nodes one by one instead.
+    if (!fold.convert(ctx, n)) for (const c of orderNodes(fold.covered, new Set(ctx.values.keys()))) convert(c);
+  };
   for (const n of orderNodes(nodes, new Set(ctx.values.keys()))) {
-    const conv = fused.get(n) ?? converters[n.opType ?? ''];
     try {
-      conv(ctx, n);
+      convert(n);
     } catch (e) {
       if (e instanceof OnnxError) throw e;
       if (e instanceof Error && (e.name === 'OpError' || e.name === 'GraphError')) ctx.fail(n, e.message);

@@ -219,3 +219,68 @@ describe('folding exported compositions', () => {
     expect(() => importOnnx(encodeModel(proto))).toThrow(/unsupported ops: .*Equal .*Not .*Pow .*ReduceSum/);
   });
 });
+
+describe('templates fold back to their own graphs', () => {
+  for (const name of ['resnet-nonlocal', 'shufflenet', 'gcn', 'resnet8']) {
+    it(`${name}: template -> export -> import has the template's nodes, ops and attrs`, () => {
+      const graph = buildTemplate(name);
+      const m = exportImport(graph, initWeights(graph, new Rng(5)));
+      expect(m.graph.nodes.map((n) => `${n.name}:${n.op}`)).toEqual(graph.nodes.map((n) => `${n.name}:${n.op}`));
+    });
+  }
+});
+
+function single(op: string, shape: number[], attrs: Record<string, number | string | boolean | number[]>): ModelGraph {
+  const nodes: GraphNode[] = [
+    { name: 'x', op: 'Input', inputs: [], attrs: { shape } },
+    { name: 'y', op, inputs: ['x'], attrs },
+  ];
+  return { format: GRAPH_FORMAT, version: GRAPH_VERSION, name: op, nodes, outputs: ['y'] };
+}
+
+/** Seeded weights with every param non-trivial (NonLocal's output conv starts at zero). */
+function noisy(graph: ModelGraph, seed: number): Weights {
+  const w = initWeights(graph, new Rng(seed));
+  const rng = new Rng(seed + 1);
+  for (const ps of Object.values(w)) for (const t of Object.values(ps)) for (let i = 0; i < t.size; i++) t.data[i] += 0.1 * rng.normal();
+  return w;
+}
+
+describe('unit compositions fold back at every opset', () => {
+  const cases: { name: string; graph: ModelGraph; attrs?: Record<string, unknown> }[] = [
+    { name: 'NonLocal embedded residual 2D', graph: single('NonLocal', [4, 3, 5], { mode: 'embedded', inner: 2, residual: true }) },
+    { name: 'NonLocal gaussian 3D', graph: single('NonLocal', [4, 2, 3, 3], { mode: 'gaussian', inner: 3, residual: false }) },
+    { name: 'NonLocal dot', graph: single('NonLocal', [6, 4, 4], { mode: 'dot', inner: 3, residual: true }) },
+    { name: 'BlurPool f4 stride 1x2', graph: single('BlurPool', [3, 8, 9], { filterSize: 4, stride: [1, 2] }) },
+    { name: 'MaxBlurPool k3 f5', graph: single('MaxBlurPool', [2, 11, 11], { kernel: [3, 3], filterSize: 5, stride: [2, 2] }) },
+    { name: 'ChannelShuffle', graph: single('ChannelShuffle', [6, 4, 5], { groups: 3 }) },
+    { name: 'GELU', graph: single('GELU', [3, 4], {}) },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      const weights = noisy(c.graph, 6);
+      const x = random([2, ...(c.graph.nodes[0].attrs.shape as number[])], 7);
+      const want = run({ graph: c.graph, weights }, { x });
+      for (const opset of [11, 13, 17, 21]) {
+        const m = importOnnx(encodeModel(exportOnnx(c.graph, weights, { opset }).model));
+        expect(m.graph.nodes.map((n) => n.op)).toEqual(['Input', c.graph.nodes[1].op]);
+        expect(m.graph.nodes[1].attrs).toEqual(c.graph.nodes[1].attrs);
+        expect(Array.from(run(m, { x }).data)).toEqual(Array.from(want.data));
+      }
+    });
+  }
+
+  it('a composition whose sizes do not fit the unit imports as general ops (NonLocal with a transposed output map)', () => {
+    const graph = single('NonLocal', [4, 3, 5], { mode: 'embedded', inner: 2, residual: false });
+    const proto = exportOnnx(graph, noisy(graph, 8)).model;
+    const yShape = proto.graph?.initializer?.find((t) => t.name === 'y/y_shape');
+    if (!yShape) throw new Error('no y_shape initializer');
+    expect(yShape.int64Data).toEqual([0, 2, 3, 5]);
+    yShape.int64Data = [0, 2, 5, 3];
+    const m = importOnnx(encodeModel(proto));
+    const ops = m.graph.nodes.map((n) => n.op);
+    expect(ops).not.toContain('NonLocal');
+    expect(ops).toEqual(expect.arrayContaining(['Conv2D', 'Reshape', 'Transpose', 'MatMul', 'Softmax']));
+    expect(run(m, { x: random([2, 4, 3, 5], 9) }).shape).toEqual([2, 4, 5, 3]);
+  });
+});

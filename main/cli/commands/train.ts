@@ -12,7 +12,8 @@ import { optBool, optList, optNumber, optString, UsageError, type CliIo, type Co
 import { loadGraph } from './info';
 
 const OPTIMIZERS = ['sgd', 'adam', 'adamw'] as const;
-const DEFAULT_LR: Record<(typeof OPTIMIZERS)[number], number> = { sgd: 0.05, adam: 0.001, adamw: 0.001 };
+// Tuned on the bundled digits: LeNet-5, 3 epochs, batch 32, cosine decay (see metrics in the run dir).
+const DEFAULT_LR: Record<(typeof OPTIMIZERS)[number], number> = { sgd: 0.05, adam: 0.004, adamw: 0.004 };
 
 function optimizerConfig(kind: string): OptimizerConfig {
   if (kind === 'sgd') return { kind: 'sgd', momentum: 0.9 };
@@ -67,15 +68,15 @@ export const trainCommand: Command = {
   options: [
     { name: 'data', type: 'string', description: 'mnist | idx:<dir> | cifar:<dir> | folder:<dir> (default mnist)', placeholder: 'SOURCE' },
     { name: 'epochs', type: 'int', description: 'passes over the training set (default 3)', placeholder: 'N' },
-    { name: 'batch', type: 'int', description: 'batch size (default 64)', placeholder: 'N' },
-    { name: 'lr', type: 'number', description: 'learning rate (default 0.05 for sgd, 0.001 for adam/adamw)', placeholder: 'X' },
+    { name: 'batch', type: 'int', description: 'batch size (default 32)', placeholder: 'N' },
+    { name: 'lr', type: 'number', description: 'learning rate (default 0.05 for sgd, 0.004 for adam/adamw)', placeholder: 'X' },
     { name: 'optimizer', type: 'string', description: 'sgd (momentum 0.9) | adam | adamw (default adam)', placeholder: 'NAME' },
     { name: 'schedule', type: 'string', description: 'constant | cosine (default cosine, over the whole run)', placeholder: 'NAME' },
     { name: 'seed', type: 'int', description: 'seed for weights, data order and dropout (default 1)', placeholder: 'N' },
     { name: 'backend', type: 'string', description: 'core (pure TypeScript) | ort (ONNX Runtime training-step graph); default ort when the model compiles, else core with the reason', placeholder: 'NAME' },
     { name: 'threads', type: 'int', description: 'data-parallel threads (default: the number of cores)', placeholder: 'N' },
     { name: 'out', type: 'string', description: 'run directory (default runs/<model>-seed<seed>)', placeholder: 'DIR' },
-    { name: 'shift', type: 'int', description: 'augment training batches with random shifts of up to N pixels (default 2; 0 = off)', placeholder: 'N' },
+    { name: 'shift', type: 'int', description: 'augment training batches with random shifts of up to N pixels (default 1; 0 = off)', placeholder: 'N' },
     { name: 'normalize', type: 'boolean', negatable: true, description: 'standardise inputs per channel with the training-set mean/std (default on; recorded in metrics.json)' },
     { name: 'resume', type: 'boolean', description: 'continue from the run directory\'s checkpoint' },
     { name: 'set', type: 'string', repeatable: true, description: 'template option, e.g. --set activation=tanh', placeholder: 'KEY=VALUE' },
@@ -87,7 +88,7 @@ export const trainCommand: Command = {
     if (backendName !== undefined && backendName !== 'core' && backendName !== 'ort') throw new UsageError(`--backend must be core or ort, got "${backendName}"`);
     const backend: BackendChoice = backendName ?? 'auto';
     const epochs = posInt(args, 'epochs', 3);
-    const batchSize = posInt(args, 'batch', 64);
+    const batchSize = posInt(args, 'batch', 32);
     const seed = optNumber(args, 'seed') ?? 1;
     const threads = posInt(args, 'threads', availableParallelism());
     const kind = optString(args, 'optimizer') ?? 'adam';
@@ -109,7 +110,7 @@ export const trainCommand: Command = {
     }
     const batches = Math.ceil(data.train.length / batchSize);
     const schedule: ScheduleConfig | undefined = scheduleName === 'cosine' ? { kind: 'cosine', totalSteps: epochs * batches, minLr: lr / 100 } : undefined;
-    const shift = optNumber(args, 'shift') ?? 2;
+    const shift = optNumber(args, 'shift') ?? 1;
     if (!Number.isInteger(shift) || shift < 0) throw new UsageError(`--shift must be an integer >= 0, got ${shift}`);
     const outDir = optString(args, 'out') ?? join('runs', `${graph.name}-seed${seed}`);
     let stop = false;

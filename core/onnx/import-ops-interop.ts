@@ -1,12 +1,13 @@
 /**
  * ONNX -> ConvLab converters for data movement and products beyond the layer set: Slice (constant
- * starts/ends/axes/steps; one core Slice per non-batch axis, step 1), MatMul of computed operands
+ * starts/ends/axes/steps; one core Slice per non-batch axis, StridedSlice where the step is not 1), MatMul of computed operands
  * (the core MatMul op; a constant 2-D weight stays Dense, see import-ops.ts), Gather (constant
  * indices on a non-batch axis; an Embedding for a constant table and integer indices; folded when
  * everything is constant), Cast (folded on constants; on a computed tensor only towards Gather indices).
  * Anything computed only from constants is folded at import time.
  */
 import { getOp } from '../ops/registry';
+import { resolveRange } from '../ops/strided-slice';
 import { Rng } from '../tensor/rng';
 import { Tensor, sizeOf, stridesOf, type Shape } from '../tensor/tensor';
 import { TensorProto_DataType, type NodeProto } from './generated/onnx';
@@ -26,20 +27,6 @@ export interface AxisRange {
   step: number;
   /** Elements the range selects. */
   count: number;
-}
-
-/**
- * ONNX Slice semantics for one axis: negative starts/ends count from the end, then starts/ends
- * clamp to [0, dim] for positive steps and to [0, dim-1] / [-1, dim-1] for negative steps.
- */
-export function resolveRange(dim: number, start: number, end: number, step: number): { start: number; end: number; count: number } {
-  const s0 = start < 0 ? start + dim : start;
-  const e0 = end < 0 ? end + dim : end;
-  const clamp = (v: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, v));
-  const s = step > 0 ? clamp(s0, 0, dim) : clamp(s0, 0, dim - 1);
-  const e = step > 0 ? clamp(e0, 0, dim) : clamp(e0, -1, dim - 1);
-  const count = step > 0 ? Math.max(0, Math.ceil((e - s) / step)) : Math.max(0, Math.ceil((s - e) / -step));
-  return { start: s, end: e, count };
 }
 
 /** The Slice's starts/ends/axes/steps (inputs from opset 10, attributes before), resolved per axis. */
@@ -100,11 +87,14 @@ const sliceOp: Converter = (ctx, node) => {
     if (r.step !== 1 || r.start !== 0 || r.count !== v.shape[0]) ctx.fail(node, `slices the batch axis ([${r.start}:${r.end}:${r.step}] of ${v.shape[0]}); ConvLab keeps the batch whole`);
     return false;
   });
-  for (const r of kept) if (r.step !== 1) ctx.fail(node, `step ${r.step} on axis ${r.axis}: only step 1 is supported on computed tensors`);
   if (kept.length === 0) return ctx.set(node, x);
   kept.forEach((r, i) => {
-    const last = i === kept.length - 1;
-    x = ctx.emit(node, 'Slice', [x], { axis: r.axis, start: r.start, end: r.start + r.count }, {}, last ? out : `${out}/axis${r.axis}`);
+    const name = i === kept.length - 1 ? out : `${out}/axis${r.axis}`;
+    // Step 1 is the core Slice; other steps StridedSlice, its end written so ONNX reads it back the same
+    // (a negative step that runs past index 0 resolves to end -1, which ONNX would read as dim - 1).
+    const dim = x.shape[r.axis];
+    if (r.step === 1) x = ctx.emit(node, 'Slice', [x], { axis: r.axis, start: r.start, end: r.start + r.count }, {}, name);
+    else x = ctx.emit(node, 'StridedSlice', [x], { axis: r.axis, start: r.start, end: r.end < 0 ? -(dim + 1) : r.end, step: r.step }, {}, name);
   });
   ctx.set(node, x);
 };
@@ -212,3 +202,4 @@ export const interopConverters: Record<string, Converter> = {
 };
 
 export type { ConstValue };
+export { resolveRange };

@@ -14,6 +14,7 @@ import { selu } from './selu';
 import { slice } from './slice';
 import { softplus } from './softplus';
 import { softsign } from './softsign';
+import { stridedSlice } from './strided-slice';
 import { sub } from './sub';
 import { transpose } from './transpose';
 import type { OpDef } from './types';
@@ -36,4 +37,5 @@ export const interopFamily: readonly OpDef[] = [
   constant,
   matmul,
   embedding,
+  stridedSlice,
 ];

@@ -79,7 +79,7 @@ describe('ONNX Slice', () => {
     expect(Array.from(got.data)).toEqual(pick(x, [2, 3, 3, 4], ([n, c, h, w]) => [n, c, h + 1, w + 2]).map((v) => Math.max(0, v)));
   });
 
-  it('folds a constant slice with steps (opset 9 attributes and opset 17 inputs) and refuses steps and batch slices on computed tensors', () => {
+  it('folds a constant slice with steps (opset 9 attributes and opset 17 inputs) and refuses batch and empty slices on computed tensors', () => {
     const t = random([4, 6], 2);
     const nodes: NodeProto[] = [
       { opType: 'Slice', name: 'cs', input: ['c', 'starts', 'ends', 'axes', 'steps'], output: ['cs'] },
@@ -92,12 +92,28 @@ describe('ONNX Slice', () => {
     expect(Array.from(run(m, { x }).data)).toEqual(Array.from(Float32Array.from(want)));
     const legacy = model([{ opType: 'Slice', name: 's', input: ['x'], output: ['y'], attribute: [{ name: 'starts', type: 7, ints: [1] }, { name: 'ends', type: 7, ints: [3] }, { name: 'axes', type: 7, ints: [1] }] }], [], [vi('x', [2, 4])], 9);
     expect(importOnnx(encodeModel(legacy)).graph.nodes[1]).toMatchObject({ op: 'Slice', attrs: { axis: 1, start: 1, end: 3 } });
-    const stepped = model([{ opType: 'Slice', name: 's', input: ['x', 'a', 'b', 'ax', 'st'], output: ['y'] }], [i64('a', [0]), i64('b', [4]), i64('ax', [1]), i64('st', [2])], [vi('x', [2, 4])]);
-    expect(() => importOnnx(encodeModel(stepped))).toThrow(/Slice node "s": step 2 on axis 1: only step 1/);
     const batch = model([{ opType: 'Slice', name: 's', input: ['x', 'a', 'b', 'ax'], output: ['y'] }], [i64('a', [1]), i64('b', [2]), i64('ax', [0])], [vi('x', [2, 4])]);
     expect(() => importOnnx(encodeModel(batch))).toThrow(/slices the batch axis \(\[1:2:1\] of 2\)/);
     const empty = model([{ opType: 'Slice', name: 's', input: ['x', 'a', 'b', 'ax'], output: ['y'] }], [i64('a', [3]), i64('b', [1]), i64('ax', [1])], [vi('x', [2, 4])]);
     expect(() => importOnnx(encodeModel(empty))).toThrow(/\[3:1:1\] on axis 1 of 2x4 selects nothing/);
+  });
+});
+
+describe('ONNX Slice with steps on computed tensors', () => {
+  it('becomes StridedSlice (positive, negative and reversing steps), runs like the reference and round-trips', () => {
+    const x = random([2, 3, 7], 10);
+    const nodes: NodeProto[] = [{ opType: 'Slice', name: 's', input: ['x', 'starts', 'ends', 'axes', 'steps'], output: ['y'] }];
+    const inits = [i64('starts', [-1, 1]), i64('ends', [-9223372036854775807, 100]), i64('axes', [2, 1]), i64('steps', [-3, 2])];
+    const m = importOnnx(encodeModel(model(nodes, inits, [vi('x', [2, 3, 7])])));
+    expect(m.graph.nodes.slice(1).map((n) => [n.op, n.attrs])).toEqual([
+      ['StridedSlice', { axis: 2, start: 6, end: -8, step: -3 }],
+      ['StridedSlice', { axis: 1, start: 1, end: 3, step: 2 }],
+    ]);
+    const got = run(m, { x });
+    expect(got.shape).toEqual([2, 1, 3]);
+    expect(Array.from(got.data)).toEqual(pick(x, [2, 1, 3], ([n, c, w]) => [n, 1 + 2 * c, 6 - 3 * w]));
+    const again = importOnnx(encodeModel(exportOnnx(m.graph, m.weights).model));
+    expect(again.graph).toEqual(m.graph);
   });
 });
 

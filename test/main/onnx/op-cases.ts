@@ -122,6 +122,8 @@ export function opCases(): OpCase[] {
     one('slice-clamped', 'Slice', img, { axis: 1, start: -2, end: 100 }),
     graph('matmul', 'MatMul', [input('a', [3, 4]), input('b', [4, 5]), { name: 'y', op: 'MatMul', inputs: ['a', 'b'], attrs: {} }]),
     graph('matmul-const-broadcast', 'MatMul', [input('a', [2, 3, 4]), { name: 'w', op: 'Const', inputs: [], attrs: { shape: [4, 5] } }, { name: 'y', op: 'MatMul', inputs: ['a', 'w'], attrs: {} }]),
+    one('strided-slice', 'StridedSlice', img, { axis: 3, start: 1, end: 100, step: 3 }),
+    one('strided-slice-reverse', 'StridedSlice', img, { axis: 2, start: -1, end: -10, step: -2 }),
     one('embedding', 'Embedding', [2, 3], { vocab: 10, dim: 4 }),
     graph('const', 'Const', [input('a', [4]), { name: 'c', op: 'Const', inputs: [], attrs: { shape: [4] } }, { name: 'y', op: 'Mul', inputs: ['a', 'c'], attrs: {} }]),
   ];

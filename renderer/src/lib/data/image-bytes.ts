@@ -17,11 +17,11 @@ export function base64Bytes(text: string): Uint8Array {
 }
 
 /** RGBA (width*height*4) for ImageData; throws when the byte count does not match the size. */
-export function toRgba(img: ImageBytesLike): Uint8ClampedArray {
+export function toRgba(img: ImageBytesLike): Uint8ClampedArray<ArrayBuffer> {
   const src = base64Bytes(img.pixels);
   const n = img.width * img.height;
   if (src.length !== n * img.channels) throw new Error(`image ${img.width}x${img.height}x${img.channels} needs ${n * img.channels} bytes, got ${src.length}`);
-  const out = new Uint8ClampedArray(n * 4);
+  const out = new Uint8ClampedArray(new ArrayBuffer(n * 4));
   for (let i = 0; i < n; i++) {
     const o = i * 4;
     if (img.channels === 1) out[o] = out[o + 1] = out[o + 2] = src[i];

@@ -1,5 +1,5 @@
 /** Keyboard shortcuts: one table from key chords to editor commands (Ctrl or Cmd). */
-export type Command = 'delete' | 'undo' | 'redo' | 'copy' | 'paste' | 'duplicate' | 'group' | 'selectAll' | 'save' | 'open' | 'new' | 'escape';
+export type Command = 'delete' | 'undo' | 'redo' | 'copy' | 'paste' | 'duplicate' | 'group' | 'selectAll' | 'save' | 'saveAs' | 'open' | 'new' | 'export' | 'escape';
 
 export interface KeyLike {
   key: string;
@@ -20,8 +20,8 @@ export function commandFor(e: KeyLike): Command | undefined {
   }
   if (key === 'z') return e.shiftKey ? 'redo' : 'undo';
   if (key === 'y' && !e.shiftKey) return 'redo';
-  if (e.shiftKey) return undefined;
-  const table: Record<string, Command> = { c: 'copy', v: 'paste', d: 'duplicate', g: 'group', a: 'selectAll', s: 'save', o: 'open', n: 'new' };
+  if (e.shiftKey) return key === 's' ? 'saveAs' : undefined;
+  const table: Record<string, Command> = { c: 'copy', v: 'paste', d: 'duplicate', g: 'group', a: 'selectAll', s: 'save', o: 'open', n: 'new', e: 'export' };
   return table[key];
 }
 
@@ -40,5 +40,7 @@ export const SHORTCUT_HELP: [string, string][] = [
   ['Ctrl+D', 'duplicate'],
   ['Ctrl+G', 'group into a block'],
   ['Ctrl+A', 'select all'],
-  ['Ctrl+S', 'save'],
+  ['Ctrl+S / Ctrl+Shift+S', 'save / save as'],
+  ['Ctrl+O / Ctrl+N', 'open / new project'],
+  ['Ctrl+E', 'export to ONNX'],
 ];

@@ -1,10 +1,9 @@
 /**
- * Open and save graphs with the browser's own file picker and download, in the versioned JSON
- * format from core. TODO(issue 6): switch to the contract's project methods (.convlab projects
- * with weights, runs, autosave, recent list) once main/ provides them; ONNX files open through
- * the importer the same way.
+ * Importing a model file chosen with the browser's own file picker: an ONNX model (through the
+ * core's importer, its weights kept) or a ConvLab graph .json (weights kept when it has them).
+ * Projects themselves go through the contract (`project.*`), not through here.
  */
-import { graphToJson, importOnnx, parseGraphJson, type ModelGraph } from '../../../../core/index';
+import { importOnnx, parseGraphJson, type ModelFile } from '../../../../core/index';
 
 /** Let the user pick a file; resolves undefined when they cancel. */
 export function pickFile(accept: string): Promise<File | undefined> {
@@ -18,31 +17,15 @@ export function pickFile(accept: string): Promise<File | undefined> {
   });
 }
 
-/**
- * A saved graph (.json) or an ONNX model (.onnx, through core's importer). The editor keeps the
- * graph; imported weights are not kept yet (TODO(issue 6): keep them in the project once it exists).
- */
-export async function readGraphFile(file: File): Promise<ModelGraph> {
-  if (/\.onnx$/i.test(file.name)) {
-    const bytes = new Uint8Array(await file.arrayBuffer());
-    return importOnnx(bytes, file.name.replace(/\.onnx$/i, '')).graph;
+/** Bytes or text of a model file -> graph + weights. */
+export function readModelBytes(name: string, bytes: Uint8Array): ModelFile {
+  if (/\.onnx$/i.test(name)) {
+    const m = importOnnx(bytes, name.replace(/^.*[\\/]/, '').replace(/\.onnx$/i, ''));
+    return { graph: m.graph, weights: m.weights };
   }
-  return parseGraphJson(await file.text()).graph;
+  return parseGraphJson(new TextDecoder().decode(bytes));
 }
 
-export function fileNameFor(graph: ModelGraph): string {
-  const base = graph.name.replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '') || 'model';
-  return `${base}.convlab-graph.json`;
-}
-
-export function downloadGraph(graph: ModelGraph): string {
-  const name = fileNameFor(graph);
-  const blob = new Blob([graphToJson(graph, undefined, { pretty: true })], { type: 'application/json' });
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-  return name;
+export async function readModelFile(file: File): Promise<ModelFile> {
+  return readModelBytes(file.name, new Uint8Array(await file.arrayBuffer()));
 }

@@ -19,9 +19,10 @@ export function assertBuilt(): void {
   if (!existsSync(builtCli)) throw new Error(`e2e tests need a build: ${builtCli} is missing (run \`npm run build\`; \`npm test\` does it)`);
 }
 
-export function startBuiltHost(extraArgs: string[] = []): Promise<RunningHost> {
+/** `env` is added to the host's environment (e.g. CONVLAB_CONFIG_DIR for a fresh config dir). */
+export function startBuiltHost(extraArgs: string[] = [], env: Record<string, string> = {}): Promise<RunningHost> {
   assertBuilt();
-  const child = spawn(process.execPath, [builtCli, 'serve', '--no-open', '--port', '0', ...extraArgs], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [builtCli, 'serve', '--no-open', '--port', '0', ...extraArgs], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let out = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));

@@ -1,8 +1,10 @@
 /**
  * ONNX import: a ModelProto (or its bytes) -> ConvLab ModelGraph + Weights. Graph inputs become
  * Input nodes (per-sample shape), initializers and constant subgraphs are folded, layers with
- * constant weights become ConvLab nodes with params. Unsupported ops are reported together in one
- * error; every other problem is an OnnxError naming the node.
+ * constant weights become ConvLab nodes with params. Compositions ConvLab's exporter writes for
+ * units without one ONNX op (GraphConv, NonLocal, BlurPool, ...) fold back into those units first
+ * (import-fold.ts). Unsupported ops are reported together in one error; every other problem is an
+ * OnnxError naming the node.
  */
 import { inferShapes } from '../graph/shapes';
 import { GRAPH_FORMAT, GRAPH_VERSION, GraphError, type ModelGraph, type Weights } from '../graph/types';
@@ -103,12 +105,14 @@ function orderNodes(nodes: NodeProto[], known: Set<string>): NodeProto[] {
 }
 
 /**
- * Inputs are imported with a free batch dimension. When the graph only validates at the file's own
- * batch (GCN node counts, a Reshape that spells the batch out), the first dims the file fixes are
- * real: those Input nodes get attrs.batch, as the exporter writes them.
+ * Inputs are imported with a free batch dimension. When the graph does not validate at other batch
+ * sizes (GCN node counts, a constant of the file's batch size that the input is multiplied with),
+ * the first dims the file fixes are real: those Input nodes get attrs.batch, as the exporter writes them.
  */
 function fixBatch(graph: ModelGraph, dynInputs: ValueInfoProto[], batch: number): void {
-  if (inferShapes(graph, { batch: batch === 1 ? 2 : 1 }).errors.length === 0) return;
+  // Two other batch sizes: a constant that broadcasts against the batch can still fit batch 1.
+  const others = [1, 2, 3].filter((b) => b !== batch).slice(0, 2);
+  if (others.every((b) => inferShapes(graph, { batch: b }).errors.length === 0)) return;
   for (const vi of dynInputs) {
     const first = vi.type?.tensorType?.shape?.dim?.[0]?.dimValue;
     const node = graph.nodes.find((n) => n.op === 'Input' && n.name === vi.name);

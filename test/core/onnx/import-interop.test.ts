@@ -195,6 +195,19 @@ describe('ONNX MatMul and Gather', () => {
   });
 });
 
+describe('batch dimension', () => {
+  it('stays free unless the graph only fits the file batch (a constant of that batch size), then it is fixed and exported so', () => {
+    const c = random([4, 3], 11);
+    const free = importOnnx(encodeModel(model([{ opType: 'Mul', name: 'm', input: ['x', 'c'], output: ['y'] }], [f32('c', random([3], 12))], [vi('x', [4, 3])])));
+    expect(free.graph.nodes[0].attrs).toEqual({ shape: [3] });
+    const fixed = importOnnx(encodeModel(model([{ opType: 'Mul', name: 'm', input: ['x', 'c'], output: ['y'] }], [f32('c', c)], [vi('x', [4, 3])])));
+    expect(fixed.graph.nodes[0].attrs).toEqual({ shape: [3], batch: 4 });
+    const exported = exportOnnx(fixed.graph, fixed.weights);
+    expect(exported.inputs[0].dims).toEqual([4, 3]);
+    expect(importOnnx(encodeModel(exported.model)).graph).toEqual(fixed.graph);
+  });
+});
+
 function exportImport(graph: ModelGraph, weights: Weights): ImportedModel {
   return importOnnx(encodeModel(exportOnnx(graph, weights).model));
 }

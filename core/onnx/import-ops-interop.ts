@@ -1,9 +1,11 @@
 /**
- * ONNX -> ConvLab converters for data movement and products beyond the layer set: Slice (constant
- * starts/ends/axes/steps; one core Slice per non-batch axis, StridedSlice where the step is not 1), MatMul of computed operands
- * (the core MatMul op; a constant 2-D weight stays Dense, see import-ops.ts), Gather (constant
- * indices on a non-batch axis; an Embedding for a constant table and integer indices; folded when
- * everything is constant), Cast (folded on constants; on a computed tensor only towards Gather indices).
+ * ONNX -> ConvLab converters for data movement and products beyond the layer set:
+ *   Slice   constant starts/ends/axes/steps; one core Slice per non-batch axis (StridedSlice where
+ *           the step is not 1); the batch axis only whole
+ *   MatMul  of computed operands: the core MatMul op (a constant 2-D weight stays Dense, import-ops.ts)
+ *   Gather  constant indices on a non-batch axis (Slice, + Reshape for a scalar index); an Embedding
+ *           for a constant 2-D table and integer indices
+ *   Cast    folded on constants; on a computed tensor only towards Gather indices
  * Anything computed only from constants is folded at import time.
  */
 import { getOp } from '../ops/registry';
@@ -11,7 +13,7 @@ import { resolveRange } from '../ops/strided-slice';
 import { Rng } from '../tensor/rng';
 import { Tensor, sizeOf, stridesOf, type Shape } from '../tensor/tensor';
 import { TensorProto_DataType, type NodeProto } from './generated/onnx';
-import { attrInt, attrInts, constValue, type ConstValue, type Converter, type ImportContext, type NodeValue, type Value } from './import-context';
+import { attrInt, attrInts, constValue, type Converter, type ImportContext, type NodeValue, type Value } from './import-context';
 
 const FOLD_CTX = { training: false, rng: new Rng(0) };
 
@@ -201,5 +203,4 @@ export const interopConverters: Record<string, Converter> = {
   Cast: castOp,
 };
 
-export type { ConstValue };
 export { resolveRange };

@@ -4,10 +4,11 @@
  * express. WebAssembly is part of every JS engine ConvLab runs on (Node, Electron renderer,
  * workers); when it or SIMD is missing, `loadWasmKernel()` returns null and gemm stays in JS.
  *
- * Exported function `macro(mTiles, nTiles, kc, pa, pb, c, ldcBytes)` (all addresses in bytes):
- * for every 4 x 8 tile, C_tile += A_panel(4 x kc) * B_panel(kc x 8), where A panels are packed
- * [tile][p][4] (16 bytes per p) and B panels [tile][p][8] (32 bytes per p), C row-major with
- * ldcBytes per row; all tiles are full (callers pad).
+ * Exported function `macro(mTiles, nTiles, kc, pa, pb, c, ldcBytes, accumulate)` (all addresses in
+ * bytes): for every 4 x 8 tile, C_tile (+)= A_panel(4 x kc) * B_panel(kc x 8), where A panels are
+ * packed [tile][p][4] (16 bytes per p) and B panels [tile][p][8] (32 bytes per p), C row-major with
+ * ldcBytes per row; all tiles are full (callers pad). With accumulate 0 the tile is overwritten
+ * (no zero-fill pass needed before the first K slice).
  */
 
 interface WasmMemory {
@@ -27,7 +28,7 @@ interface WasmApi {
 
 export interface WasmKernel {
   memory: WasmMemory;
-  macro: (mTiles: number, nTiles: number, kc: number, pa: number, pb: number, c: number, ldcBytes: number) => void;
+  macro: (mTiles: number, nTiles: number, kc: number, pa: number, pb: number, c: number, ldcBytes: number, accumulate: number) => void;
 }
 
 const I32 = 0x7f;
@@ -84,16 +85,16 @@ const vzero = [...simd(0x0c), ...new Array<number>(16).fill(0)];
 const fadd = simd(0xe4);
 const fmul = simd(0xe6);
 
-/** Function 0: kernel(kc, pa, pb, c, ldc). Locals: 5 params, acc 5..12, b0 13, b1 14, a 15. */
+/** Function 0: kernel(kc, pa, pb, c, ldc, accumulate). Locals: 6 params, acc 6..13, b0 14, b1 15, a 16. */
 function kernelBody(): number[] {
-  const acc = (r: number, h: number) => 5 + r * 2 + h;
+  const acc = (r: number, h: number) => 6 + r * 2 + h;
   const code: number[] = [];
-  for (let i = 0; i < 8; i++) code.push(...vzero, ...set(5 + i));
+  for (let i = 0; i < 8; i++) code.push(...vzero, ...set(6 + i));
   code.push(0x03, 0x40); // loop
-  code.push(...get(2), ...vload(0), ...set(13), ...get(2), ...vload(16), ...set(14));
+  code.push(...get(2), ...vload(0), ...set(14), ...get(2), ...vload(16), ...set(15));
   for (let r = 0; r < 4; r++) {
-    code.push(...get(1), ...vsplat32(4 * r), ...set(15));
-    for (let h = 0; h < 2; h++) code.push(...get(acc(r, h)), ...get(15), ...get(13 + h), ...fmul, ...fadd, ...set(acc(r, h)));
+    code.push(...get(1), ...vsplat32(4 * r), ...set(16));
+    for (let h = 0; h < 2; h++) code.push(...get(acc(r, h)), ...get(16), ...get(14 + h), ...fmul, ...fadd, ...set(acc(r, h)));
   }
   code.push(...get(1), ...i32c(16), ...add, ...set(1));
   code.push(...get(2), ...i32c(32), ...add, ...set(2));
@@ -102,7 +103,8 @@ function kernelBody(): number[] {
   code.push(0x0b); // end loop
   for (let r = 0; r < 4; r++) {
     for (let h = 0; h < 2; h++) {
-      code.push(...get(3), ...get(3), ...vload(16 * h), ...get(acc(r, h)), ...fadd, ...vstore(16 * h));
+      // c[..] = accumulate ? c[..] + acc : acc
+      code.push(...get(3), ...get(5), 0x04, V128, ...get(3), ...vload(16 * h), ...get(acc(r, h)), ...fadd, 0x05, ...get(acc(r, h)), 0x0b, ...vstore(16 * h));
     }
     code.push(...get(3), ...get(4), ...add, ...set(3));
   }
@@ -115,25 +117,26 @@ function kernelBody(): number[] {
 }
 
 /**
- * Function 1: macro(mT, nT, kc, pa, pb, c, ldc): B panels outer (one 8-column panel stays in L1),
- * A panels inner. Locals: 7 params, i 7, j 8, colC 9 (c + j*32), pbTile 10, paTile 11, tileC 12.
+ * Function 1: macro(mT, nT, kc, pa, pb, c, ldc, accumulate): B panels outer (one 8-column panel
+ * stays in L1), A panels inner. Locals: 8 params, i 8, j 9, colC 10 (c + j*32), pbTile 11,
+ * paTile 12, tileC 13.
  */
 function macroBody(): number[] {
   const code: number[] = [];
-  code.push(...i32c(0), ...set(8), ...get(4), ...set(10), ...get(5), ...set(9));
+  code.push(...i32c(0), ...set(9), ...get(4), ...set(11), ...get(5), ...set(10));
   code.push(0x03, 0x40); // loop over j (B panels)
-  code.push(...i32c(0), ...set(7), ...get(3), ...set(11), ...get(9), ...set(12));
+  code.push(...i32c(0), ...set(8), ...get(3), ...set(12), ...get(10), ...set(13));
   code.push(0x03, 0x40); // loop over i (A panels)
-  code.push(...get(2), ...get(11), ...get(10), ...get(12), ...get(6), 0x10, 0); // kernel(kc, paTile, pbTile, tileC, ldc)
-  code.push(...get(11), ...get(2), ...i32c(16), ...mul, ...add, ...set(11));
-  code.push(...get(12), ...get(6), ...i32c(4), ...mul, ...add, ...set(12));
-  code.push(...get(7), ...i32c(1), ...add, ...set(7));
-  code.push(...get(7), ...get(0), 0x48, 0x0d, 0); // br_if i < mT
-  code.push(0x0b);
-  code.push(...get(10), ...get(2), ...i32c(32), ...mul, ...add, ...set(10));
-  code.push(...get(9), ...i32c(32), ...add, ...set(9));
+  code.push(...get(2), ...get(12), ...get(11), ...get(13), ...get(6), ...get(7), 0x10, 0); // kernel(kc, paTile, pbTile, tileC, ldc, accumulate)
+  code.push(...get(12), ...get(2), ...i32c(16), ...mul, ...add, ...set(12));
+  code.push(...get(13), ...get(6), ...i32c(4), ...mul, ...add, ...set(13));
   code.push(...get(8), ...i32c(1), ...add, ...set(8));
-  code.push(...get(8), ...get(1), 0x48, 0x0d, 0); // br_if j < nT
+  code.push(...get(8), ...get(0), 0x48, 0x0d, 0); // br_if i < mT
+  code.push(0x0b);
+  code.push(...get(11), ...get(2), ...i32c(32), ...mul, ...add, ...set(11));
+  code.push(...get(10), ...i32c(32), ...add, ...set(10));
+  code.push(...get(9), ...i32c(1), ...add, ...set(9));
+  code.push(...get(9), ...get(1), 0x48, 0x0d, 0); // br_if j < nT
   code.push(0x0b);
   code.push(0x0b);
   return [...vec([[...uleb(6), I32]]), ...code];
@@ -141,8 +144,8 @@ function macroBody(): number[] {
 
 export function wasmKernelBytes(): Uint8Array {
   const types = section(1, vec([
-    [0x60, ...vec([[I32], [I32], [I32], [I32], [I32]]), 0],
-    [0x60, ...vec([[I32], [I32], [I32], [I32], [I32], [I32], [I32]]), 0],
+    [0x60, ...vec([[I32], [I32], [I32], [I32], [I32], [I32]]), 0],
+    [0x60, ...vec([[I32], [I32], [I32], [I32], [I32], [I32], [I32], [I32]]), 0],
   ]));
   const imports = section(2, vec([[...str('env'), ...str('mem'), 0x02, 0x00, ...uleb(1)]]));
   const funcs = section(3, vec([[0], [1]]));

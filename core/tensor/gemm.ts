@@ -14,7 +14,7 @@
  * float32 kernel in gemm-simd.ts / gemm-wasm.ts instead (float32 accumulation there).
  */
 
-import { gemmSimdAccumulate } from './gemm-simd';
+import { gemmSimd } from './gemm-simd';
 
 const MR = 4;
 const NR = 8;
@@ -47,8 +47,8 @@ export function gemm(
   cOff: number,
   ldc: number,
 ): void {
+  if (m > 0 && n > 0 && k > 0 && alpha !== 0 && m * n * k >= SIMD_MIN_WORK && gemmSimd(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc)) return;
   if (!applyBeta(m, n, k, alpha, beta, c, cOff, ldc)) return;
-  if (m * n * k >= SIMD_MIN_WORK && gemmSimdAccumulate(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc)) return;
   gemmJsAccumulate(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
 }
 

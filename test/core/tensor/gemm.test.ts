@@ -75,6 +75,21 @@ describe.each([
     compare(impl, true, false, 261, 2063, 7, 1, 0.5, 103);
   });
 
+  it('splits K into slices past 512 (first slice overwrites, later ones accumulate), alpha != 1 with beta = 0', () => {
+    compare(impl, false, false, 20, 40, 1100, 1, 0, 104);
+    compare(impl, true, true, 9, 33, 1030, -1.5, 0, 105);
+    compare(impl, false, true, 7, 19, 1500, 0.5, 1, 106);
+  });
+
+  it('beta = 0 overwrites NaN garbage on a product large enough for the SIMD path', () => {
+    const [m, n, k] = [9, 70, 40];
+    const a = new Float32Array(m * k).fill(1);
+    const b = new Float32Array(k * n).fill(0.5);
+    const c = new Float32Array(m * n).fill(NaN);
+    impl(false, false, m, n, k, 1, a, 0, k, b, 0, n, 0, c, 0, n);
+    expect(c.every((v) => v === 20)).toBe(true);
+  });
+
   it('beta = 0 overwrites NaN garbage, k = 0 just scales C', () => {
     const c = new Float32Array([NaN, NaN, NaN, NaN]);
     impl(false, false, 2, 2, 1, 1, new Float32Array([1, 2]), 0, 1, new Float32Array([3, 4]), 0, 2, 0, c, 0, 2);

@@ -29,13 +29,13 @@ interface Plan {
 
 function plan(a: Shape, b: Shape): Plan {
   if (a.length < 2 || b.length < 2) {
-    throw new OpError(`MatMul: both inputs need rank >= 2, got ${shapeToString(a)} and ${shapeToString(b)}`);
+    throw new OpError(`MatMul: both inputs need rank >= 2, got A ${shapeToString(a) || 'a scalar'}, B ${shapeToString(b) || 'a scalar'}`);
   }
   const m = a[a.length - 2];
   const k = a[a.length - 1];
   const kb = b[b.length - 2];
   const p = b[b.length - 1];
-  if (k !== kb) throw new OpError(`MatMul: inner dimensions differ: ${shapeToString(a)} x ${shapeToString(b)} (${k} vs ${kb})`);
+  if (k !== kb) throw new OpError(`MatMul: inner dimensions differ: A ${shapeToString(a)}, B ${shapeToString(b)} (${k} vs ${kb})`);
   const ab = a.slice(0, -2);
   const bb = b.slice(0, -2);
   const batch = broadcastShapes('MatMul', [ab, bb]);

@@ -58,8 +58,9 @@ describe('MatMul', () => {
     checkOp({ op: matmul, attrs: {}, inputs: [[2, 24, 20], [2, 20, 16]], reference: ([a, b]) => naive(a, b), maxChecks: 60 });
   });
   it('refuses mismatched inner dims, rank 1 and non-broadcasting batches, naming the shapes', () => {
-    expect(() => matmul.inferShape([[2, 3, 4], [2, 5, 6]], {})).toThrow('inner dimensions differ: [2, 3, 4] x [2, 5, 6]');
+    expect(() => matmul.inferShape([[2, 3, 4], [2, 5, 6]], {})).toThrow('MatMul: inner dimensions differ: A 2x3x4, B 2x5x6 (4 vs 5)');
     expect(() => matmul.inferShape([[2, 3, 4], [4]], {})).toThrow(OpError);
+    expect(() => matmul.inferShape([[2, 3, 4], [4]], {})).toThrow('need rank >= 2, got A 2x3x4, B 4');
     expect(() => matmul.inferShape([[2, 3, 4], [3, 4, 5]], {})).toThrow(/broadcast/);
     expect(matmul.flops([[2, 3, 4], [4, 5]], {})).toBe(2 * 2 * 3 * 4 * 5);
   });

@@ -4,7 +4,8 @@
  * ports, shapes on the edges, a deliberate shape error named on the node, undo, the inspector's
  * validation, themes, and the light ResNet-50 opened and laid out. Screenshots go to test-results/.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,9 +17,12 @@ let browser: Browser;
 const shots = join(repoRoot, 'test-results');
 const RESNET = join(repoRoot, '..', 'shared', 'conformance', 'onnx-backend', 'light', 'light_resnet50.onnx');
 
+const home = mkdtempSync(join(tmpdir(), 'convlab-editor-'));
+
 beforeAll(async () => {
   mkdirSync(shots, { recursive: true });
-  host = await startBuiltHost();
+  // A fresh config dir: first run, no recent projects, no recovery copies from other runs.
+  host = await startBuiltHost([], { CONVLAB_CONFIG_DIR: join(home, 'config'), CONVLAB_PROJECTS_DIR: join(home, 'projects'), CONVLAB_RUNS_DIR: join(home, 'runs') });
   browser = await launchBrowser();
   await browser.page.setViewportSize({ width: 1400, height: 860 });
 });
@@ -26,6 +30,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await host?.stop();
+  rmSync(home, { recursive: true, force: true });
 });
 
 const shot = (page: Page, name: string) => page.screenshot({ path: join(shots, `${name}.png`) });
@@ -57,7 +62,7 @@ describe('the lab editor in the browser', () => {
     // LeNet-5 is laid out by ELK in its worker; under load that can take a while.
     await expect.poll(() => page.getByTestId('canvas-node').count(), { timeout: 30_000 }).toBe(13);
     await page.getByTestId('no-problems').waitFor();
-    expect(await page.getByTestId('project-name').inputValue()).toBe('lenet5');
+    expect(await page.getByTestId('project-name').inputValue()).toBe('LeNet-5 on MNIST');
     const labels = await edgeLabels(page);
     expect(labels).toHaveLength(12);
     expect(labels).toContain('N×1×28×28');
@@ -88,6 +93,8 @@ describe('the lab editor in the browser', () => {
   it('builds Conv -> ReLU -> MaxPool -> Dense by drag and drop, names a shape error, undoes it', async (ctx) => {
     screenshotOnFailure(() => browser?.page, ctx.task.name);
     const { page } = browser;
+    // Training attached its weights to the project, so New asks first.
+    page.once('dialog', (d) => void d.accept());
     await page.getByRole('button', { name: 'New' }).click();
     await page.getByText('An empty canvas').waitFor();
     await page.getByTestId('no-problems').waitFor();
@@ -172,15 +179,17 @@ describe('the lab editor in the browser', () => {
     await expect.poll(() => page.getByTestId('canvas-node').count()).toBe(6);
   });
 
-  it('keeps the session across a reload (autosave), unsaved marker included', async (ctx) => {
+  it('offers the autosaved work after a reload and restores it, unsaved marker included', async (ctx) => {
     screenshotOnFailure(() => browser?.page, ctx.task.name);
     const { page } = browser;
     const before = await edgeLabels(page);
-    await page.waitForTimeout(600); // autosave is debounced
+    await page.waitForTimeout(1500); // autosave (project.autosave) is debounced
     const accept = (d: { accept(): Promise<void> }) => void d.accept();
     page.on('dialog', accept);
     await page.reload();
     page.off('dialog', accept);
+    await page.getByTestId('recovery').waitFor({ timeout: 30_000 });
+    await page.getByTestId('recovery-restore').click();
     await expect.poll(() => page.getByTestId('canvas-node').count()).toBe(6);
     await expect.poll(() => edgeLabels(page)).toEqual(before);
     await page.getByTestId('dirty').waitFor();
@@ -243,7 +252,7 @@ describe('the lab editor in the browser', () => {
     const { page } = browser;
     page.once('dialog', (d) => void d.accept());
     const chooser = page.waitForEvent('filechooser');
-    await page.getByRole('button', { name: 'Open' }).click();
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
     await (await chooser).setFiles(RESNET);
     await expect.poll(() => page.getByTestId('project-name').inputValue(), { timeout: 60_000 }).toBe('light_resnet50');
     await page.getByTestId('no-problems').waitFor();

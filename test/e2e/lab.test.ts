@@ -53,8 +53,14 @@ async function tallBottom(page: Page, height: number): Promise<void> {
   await page.mouse.up();
 }
 
-async function train(page: Page, images: string): Promise<void> {
+/** Dismiss every toast (cleaner screenshots). */
+async function clearToasts(page: Page): Promise<void> {
+  for (const b of await page.getByRole('button', { name: 'Dismiss' }).all()) await b.click().catch(() => {});
+}
+
+async function train(page: Page, images: string, batch = '32'): Promise<void> {
   const training = page.getByTestId('training');
+  await training.getByLabel('batch').fill(batch);
   await training.getByLabel('images').fill(images);
   await training.getByLabel('epochs').fill('1');
   await training.getByLabel('epochs').blur();
@@ -102,7 +108,7 @@ describe('the lab: projects, data, training, export', () => {
     expect(await page.getByTestId('project-file').textContent()).toBe('lenet-lab.convlab');
     // The recent menu lists it.
     await page.getByTestId('recent').click();
-    expect(await page.getByTestId('recent-menu').textContent()).toContain('lenet-lab.convlab');
+    await expect.poll(() => page.getByTestId('recent-menu').textContent()).toContain('lenet-lab.convlab');
     await page.getByTestId('recent').click();
   });
 
@@ -123,7 +129,8 @@ describe('the lab: projects, data, training, export', () => {
     await page.getByTestId('dataset-dir').fill('/no/such/folder');
     await page.getByTestId('dataset-add').click();
     await expect.poll(() => page.getByRole('alert').allTextContents()).toContainEqual(expect.stringMatching(/no such folder/));
-    await page.getByRole('alert').getByRole('button', { name: 'Dismiss' }).first().click();
+    await page.getByTestId('dataset-dir').fill('');
+    await clearToasts(page);
     await shot(page, 'lab-data');
   });
 
@@ -131,7 +138,7 @@ describe('the lab: projects, data, training, export', () => {
     screenshotOnFailure(() => browser?.page, ctx.task.name);
     const { page } = browser;
     await page.getByTestId('tab-training').click();
-    await train(page, '256');
+    await train(page, '1024');
     expect(Number(await page.getByTestId('loss-chart').getAttribute('data-points'))).toBeGreaterThan(0);
     expect(Number(await page.getByTestId('accuracy-chart').getAttribute('data-points'))).toBeGreaterThan(0);
     expect(await page.getByTestId('train-test').textContent()).toMatch(/test accuracy \d+\.\d%/);
@@ -141,6 +148,7 @@ describe('the lab: projects, data, training, export', () => {
     // The trained weights are now the project's (unsaved until Ctrl+S).
     await page.getByText(/Trained weights .* kept in the project/).waitFor({ timeout: 30_000 });
     await page.getByTestId('dirty').waitFor();
+    await clearToasts(page);
     await page.waitForTimeout(300);
     await shot(page, 'lab-dashboard');
   });
@@ -148,10 +156,11 @@ describe('the lab: projects, data, training, export', () => {
   it('lists runs and overlays them on one chart; shows feature maps', async (ctx) => {
     screenshotOnFailure(() => browser?.page, ctx.task.name);
     const { page } = browser;
-    await train(page, '128');
+    await train(page, '512', '16');
     await page.getByTestId('tab-runs').click();
     await expect.poll(() => page.getByTestId('run-row').count()).toBe(2);
     await expect.poll(async () => Number(await page.getByTestId('runs-chart').getAttribute('data-points'))).toBeGreaterThanOrEqual(2);
+    await clearToasts(page);
     await shot(page, 'lab-runs');
     await page.getByTestId('tab-maps').click();
     await page.getByTestId('feature-maps-show').click();
@@ -173,6 +182,7 @@ describe('the lab: projects, data, training, export', () => {
     await page.getByTestId('export-dialog').waitFor();
     await page.getByTestId('export-path').fill(onnxFile);
     await page.getByTestId('export-opset').selectOption('17');
+    await clearToasts(page);
     await page.getByTestId('export-run').click();
     const report = page.getByTestId('export-report');
     await report.waitFor({ timeout: 60_000 });

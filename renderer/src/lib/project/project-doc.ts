@@ -76,7 +76,7 @@ export function fitWeights(graph: ModelGraph, weights: Weights | undefined): { k
  * model themselves) or when the graph is not valid.
  */
 export function completeWeights(graph: ModelGraph, weights: Weights | undefined, seed: number): Weights | undefined {
-  if (!weights || Object.keys(weights).length === 0) return undefined;
+  if (!weights || Object.keys(weights).length === 0 || weightCount(weights) > MAX_WIRE_VALUES) return undefined;
   const { order, info, errors } = inferShapes(graph, { batch: 1 });
   if (errors.length > 0) return undefined;
   const rng = new Rng(seed);
@@ -94,6 +94,17 @@ export function completeWeights(graph: ModelGraph, weights: Weights | undefined,
 export function graphPayload(graph: ModelGraph, weights?: Weights): Record<string, unknown> {
   const doc: Record<string, unknown> = JSON.parse(graphToJson(graph, weights));
   return doc;
+}
+
+/**
+ * The contract's messages are capped (4 MiB on the browser host's socket); float32 weights travel
+ * as base64 (~5.4 bytes a value), so weights above this many values stay in the editor's memory
+ * and are left out of saves, autosaves and job requests (the caller says so).
+ */
+export const MAX_WIRE_VALUES = 600_000;
+
+export function wireWeights(weights: Weights | undefined): Weights | undefined {
+  return weights && weightCount(weights) <= MAX_WIRE_VALUES ? weights : undefined;
 }
 
 /** How many parameters the weights hold (for messages). */

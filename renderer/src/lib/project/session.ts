@@ -13,7 +13,7 @@ import type { Client } from '../../client/index';
 import { sameStructure } from '../editor/analysis';
 import type { EditorStore } from '../editor/editor-store';
 import { emptyGraph } from '../editor/graph-edit';
-import { fitWeights, fromProject, toProject, type ProjectMeta } from './project-doc';
+import { fitWeights, fromProject, MAX_WIRE_VALUES, toProject, weightCount, wireWeights, type ProjectMeta } from './project-doc';
 
 export type ProjectClient = Pick<Client, 'call'>;
 
@@ -120,9 +120,9 @@ export class ProjectSession {
     }
   }
 
-  /** The document as it would be saved now. */
+  /** The document as it would be saved now (weights too big for the wire are left out, see MAX_WIRE_VALUES). */
   document(): ProjectDoc {
-    return toProject(this.meta, this.editor.graph, this.editor.current.doc.collapsed, this.weights, this.opts.now?.() ?? Date.now());
+    return toProject(this.meta, this.editor.graph, this.editor.current.doc.collapsed, wireWeights(this.weights), this.opts.now?.() ?? Date.now());
   }
 
   private async show(p: ProjectDoc, path: string | null, saved: boolean): Promise<void> {
@@ -199,6 +199,9 @@ export class ProjectSession {
   }
 
   private async write(method: 'project.save' | 'project.saveAs', path: string, overwrite: boolean): Promise<void> {
+    if (this.weights && !wireWeights(this.weights)) {
+      this.opts.onNotice?.(`Saved without the weights: ${weightCount(this.weights).toLocaleString()} values is more than a project can carry here (${MAX_WIRE_VALUES.toLocaleString()})`);
+    }
     const doc = this.editor.current.doc;
     const meta = this.meta;
     const project = this.document();

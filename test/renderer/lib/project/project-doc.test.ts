@@ -25,3 +25,15 @@ describe('project-doc', () => {
     expect(fileName(null)).toBe('untitled');
   });
 });
+
+describe('weights on the wire', () => {
+  it('leaves out weights above the message cap', async () => {
+    const { MAX_WIRE_VALUES, wireWeights } = await import('../../../../renderer/src/lib/project/project-doc');
+    const { Tensor } = await import('../../../../core/index');
+    const small = { a: { w: new Tensor([10]) } };
+    const big = { a: { w: new Tensor([MAX_WIRE_VALUES + 1]) } };
+    expect(wireWeights(small)).toBe(small);
+    expect(wireWeights(big)).toBeUndefined();
+    expect(completeWeights(buildTemplate('lenet5'), big, 1)).toBeUndefined();
+  });
+});

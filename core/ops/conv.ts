@@ -7,12 +7,16 @@
  * Kernel: im2col over a chunk of the batch (one wide column matrix per group), then GEMM
  * W_g [F/g, C/g*K] x cols [C/g*K, images*outSize]. Backward recomputes the columns:
  *   dW_g += dY_g cols^T,   dcols = W_g^T dY_g,   dx = col2im(dcols),   db = sum dY.
- * 1x1 (pointwise) and depthwise convolutions take the direct paths in conv-fast.ts.
+ * 1x1 (pointwise) and depthwise convolutions take the direct paths in conv-fast.ts. Where
+ * WebAssembly SIMD exists (always on Node/Electron) the general case runs without the column
+ * matrix through conv-panels.ts; the im2col route below stays as the portable path.
  */
 import { Tensor } from '../tensor/tensor';
 import { gemm } from '../tensor/gemm';
 import { col2im, im2col, makeGeom3, scratch, type Geom3 } from '../tensor/im2col';
 import { bool, int } from './attrs';
+import { panelConvBackward, panelConvForward } from './conv-panels';
+import { simdAvailable } from '../tensor/gemm-simd';
 import { depthwiseBackward, depthwiseForward, isDepthwise, isPointwise, pointwiseBackward, pointwiseForward } from './conv-fast';
 import { defineOp, OpError, type OpDef, type ParamSpec, type RawAttrs } from './types';
 import { parseWindow, product, splitInput, windowGeometry, windowReceptive, type WindowAttrs } from './window';
@@ -31,7 +35,7 @@ export function parseConvAttrs(raw: RawAttrs, rank: number): ConvAttrs {
   return { ...w, filters: int(raw, 'filters', undefined, 1), groups: int(raw, 'groups', 1, 1), bias: bool(raw, 'bias', true) };
 }
 
-interface ConvPlan {
+export interface ConvPlan {
   n: number;
   c: number;
   f: number;
@@ -92,6 +96,12 @@ export function convForward(x: Tensor, weight: Tensor, bias: Tensor | undefined,
     depthwiseForward(p, x.data, weight.data, y.data);
     return y;
   }
+  if (simdAvailable() && panelConvForward(p, x.data, weight.data, bias ? bias.data : null, y.data)) return y;
+  return convForwardIm2col(p, x, weight, bias, y);
+}
+
+/** The portable route: im2col per chunk and group, then one GEMM. */
+export function convForwardIm2col(p: ConvPlan, x: Tensor, weight: Tensor, bias: Tensor | undefined, y: Tensor): Tensor {
   const nb = chunkImages(p);
   const cols = scratch('conv.cols', p.rows * nb * p.outSize);
   const ymat = scratch('conv.ymat', p.fg * nb * p.outSize);
@@ -121,7 +131,35 @@ export interface ConvGrads {
   db: Tensor | null;
 }
 
+export interface ConvGradsMaybeDx {
+  dx: Tensor | null;
+  dw: Tensor;
+  db: Tensor | null;
+}
+
+/** convBackward that skips the input gradient when it is not needed (a conv right after the graph input). */
+export function convBackwardFor(dy: Tensor, x: Tensor, weight: Tensor, withBias: boolean, a: ConvAttrs, needDx: boolean): ConvGradsMaybeDx {
+  const p = planConv(x.shape, a);
+  if (isPointwise(p) || isDepthwise(p) || !simdAvailable()) return convBackward(dy, x, weight, withBias, a);
+  const dx = needDx ? new Tensor(x.shape) : null;
+  const dw = new Tensor(weight.shape);
+  const db = withBias ? new Tensor([p.f]) : null;
+  if (!panelConvBackward(p, dy.data, x.data, weight.data, dx ? dx.data : null, dw.data, db ? db.data : null)) return convBackward(dy, x, weight, withBias, a);
+  return { dx, dw, db };
+}
+
+/** All three gradients; the general case through conv-panels.ts where SIMD exists. */
 export function convBackward(dy: Tensor, x: Tensor, weight: Tensor, withBias: boolean, a: ConvAttrs): ConvGrads {
+  const p = planConv(x.shape, a);
+  if (!isPointwise(p) && !isDepthwise(p) && simdAvailable()) {
+    const g = { dx: new Tensor(x.shape), dw: new Tensor(weight.shape), db: withBias ? new Tensor([p.f]) : null };
+    if (panelConvBackward(p, dy.data, x.data, weight.data, g.dx.data, g.dw.data, g.db ? g.db.data : null)) return g;
+  }
+  return convBackwardIm2col(dy, x, weight, withBias, a);
+}
+
+/** The portable route (im2col, two GEMMs, col2im). */
+export function convBackwardIm2col(dy: Tensor, x: Tensor, weight: Tensor, withBias: boolean, a: ConvAttrs): ConvGrads {
   const p = planConv(x.shape, a);
   const dx = new Tensor(x.shape);
   const dw = new Tensor(weight.shape);
@@ -182,8 +220,8 @@ function makeConv(rank: 1 | 2 | 3): OpDef<ConvAttrs> {
     forward(inputs, params, a) {
       return { output: convForward(inputs[0], params.weight, a.bias ? params.bias : undefined, a) };
     },
-    backward(dy, _saved, inputs, params, a) {
-      const g = convBackward(dy, inputs[0], params.weight, a.bias, a);
+    backward(dy, _saved, inputs, params, a, needInput) {
+      const g = convBackwardFor(dy, inputs[0], params.weight, a.bias, a, needInput?.[0] ?? true);
       const grads: Record<string, Tensor> = { weight: g.dw };
       if (g.db) grads.bias = g.db;
       return { inputs: [g.dx], params: grads };

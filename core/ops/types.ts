@@ -81,6 +81,8 @@ export interface OpDef<A = unknown> {
     inputs: readonly Tensor[],
     params: Readonly<Record<string, Tensor>>,
     attrs: A,
+    /** Which inputs need a gradient (absent: all). An op may return null for the others and skip their work. */
+    needInput?: readonly boolean[],
   ): BackwardResult;
   /** Floating-point operations for one forward pass over the whole input batch (multiply-adds x 2). */
   flops(inputShapes: readonly Shape[], attrs: A): number;

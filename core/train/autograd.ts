@@ -178,6 +178,16 @@ export function runBackward(cg: CompiledGraph, tape: Tape, weights: Weights, gra
     if (g) accumulate(pos, g, cg.nodes[pos].node);
   });
 
+  // Only values downstream of some weight need a gradient (the graph input and anything computed
+  // from inputs alone do not): ops are told, so a first conv can skip its input gradient.
+  const needs: boolean[] = new Array<boolean>(n).fill(false);
+  for (let i = 0; i < n; i++) {
+    const c = cg.nodes[i];
+    if (c.op === null) continue;
+    const w = weights[c.node.name];
+    needs[i] = (w !== undefined && Object.keys(w).length > 0) || c.inputs.some((j) => needs[j]);
+  }
+
   const out: Gradients = {};
   for (let i = n - 1; i >= 0; i--) {
     const c = cg.nodes[i];
@@ -187,12 +197,12 @@ export function runBackward(cg: CompiledGraph, tape: Tape, weights: Weights, gra
     const params = weights[c.node.name] ?? {};
     let result;
     try {
-      result = c.op.backward(g, tape.saved[i], inputs, params, c.attrs);
+      result = c.op.backward(g, tape.saved[i], inputs, params, c.attrs, c.inputs.map((j) => needs[j]));
     } catch (e) {
       throw nodeError(c.node, e);
     }
     result.inputs.forEach((gi, k) => {
-      if (gi) accumulate(c.inputs[k], gi, c.node);
+      if (gi && needs[c.inputs[k]]) accumulate(c.inputs[k], gi, c.node);
     });
     const names = Object.keys(result.params);
     if (names.length > 0) {

@@ -49,6 +49,12 @@ describe('shortcuts', () => {
     expect(commandFor(key('g', { ctrl: true }))).toBe('group');
     expect(commandFor(key('g'))).toBeUndefined();
     expect(commandFor(key('c', { ctrl: true, alt: true }))).toBeUndefined();
+    expect(commandFor(key('s', { ctrl: true }))).toBe('save');
+    expect(commandFor(key('S', { ctrl: true, shift: true }))).toBe('saveAs');
+    expect(commandFor(key('o', { ctrl: true }))).toBe('open');
+    expect(commandFor(key('n', { ctrl: true }))).toBe('new');
+    expect(commandFor(key('e', { ctrl: true }))).toBe('export');
+    expect(commandFor(key('e', { ctrl: true, shift: true }))).toBeUndefined();
   });
 
   it('does not fire while typing in a field', () => {

@@ -11,11 +11,12 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, screenshotOnFailure, type Browser } from './helpers/browser';
 import { repoRoot, startBuiltHost, type RunningHost } from './helpers/host';
+import { LIGHT_DIR } from '../fixtures/conformance-dir';
 
 let host: RunningHost;
 let browser: Browser;
 const shots = join(repoRoot, 'test-results');
-const RESNET = join(repoRoot, '..', 'shared', 'conformance', 'onnx-backend', 'light', 'light_resnet50.onnx');
+const RESNET = join(LIGHT_DIR, 'light_resnet50.onnx');
 
 const home = mkdtempSync(join(tmpdir(), 'convlab-editor-'));
 

@@ -1,11 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { decodeModel, decodeTensorFile, encodeModel, encodeTensorFile } from '../../../core/onnx/codec';
 import { OnnxError } from '../../../core/onnx/errors';
 import { Reader, Writer } from '../../../core/onnx/wire';
+import { ONNX_BACKEND_DIR } from '../../fixtures/conformance-dir';
 
-const root = fileURLToPath(new URL('../../../../shared/conformance/onnx-backend/', import.meta.url));
+const root = ONNX_BACKEND_DIR;
 const cases = readdirSync(root + 'pytorch-converted').sort();
 const lights = readdirSync(root + 'light').filter((f) => f.endsWith('.onnx'));
 

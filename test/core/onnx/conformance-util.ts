@@ -1,6 +1,5 @@
 /** Shared by the conformance and fuzz tests: where the ONNX backend data lives, running an import in the core, comparing. */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { decodeTensorFile } from '../../../core/onnx/codec';
 import { OnnxError } from '../../../core/onnx/errors';
 import { importOnnx, type ImportedModel } from '../../../core/onnx/import';
@@ -8,8 +7,9 @@ import { tensorFromProto } from '../../../core/onnx/tensor-proto';
 import { Rng } from '../../../core/tensor/rng';
 import { Tensor } from '../../../core/tensor/tensor';
 import { compileGraph, outputOf, runForward } from '../../../core/train/autograd';
+import { ONNX_BACKEND_DIR } from '../../fixtures/conformance-dir';
 
-export const BACKEND = fileURLToPath(new URL('../../../../shared/conformance/onnx-backend/', import.meta.url));
+export const BACKEND = ONNX_BACKEND_DIR;
 export const PYTORCH = BACKEND + 'pytorch-converted/';
 export const LIGHT = BACKEND + 'light/';
 

@@ -5,7 +5,6 @@
  * plus FD gradients on the real data.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { decodeModel, decodeTensorFile, type ModelProto } from '../../../core/onnx/codec';
 import { tensorFromProto } from '../../../core/onnx/tensor-proto';
@@ -20,8 +19,9 @@ import type { OpDef, RawAttrs } from '../../../core/ops/types';
 import { Rng } from '../../../core/tensor/rng';
 import type { Tensor } from '../../../core/tensor/tensor';
 import { checkOp } from './oracle';
+import { PYTORCH_CONVERTED_DIR } from '../../fixtures/conformance-dir';
 
-const root = fileURLToPath(new URL('../../../../shared/conformance/onnx-backend/pytorch-converted/', import.meta.url));
+const root = PYTORCH_CONVERTED_DIR;
 
 function load(name: string): { model: ModelProto; input: Tensor; output: Tensor; init: Record<string, Tensor> } {
   const dir = `${root}${name}/`;

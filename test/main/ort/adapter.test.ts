@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createSession, ortInfo, OrtError, releaseSession, runFloat, runSession, threadsFor } from '../../../main/ort/adapter';
+import { PYTORCH_CONVERTED_DIR } from '../../fixtures/conformance-dir';
 
-const caseDir = fileURLToPath(new URL('../../../../shared/conformance/onnx-backend/pytorch-converted/', import.meta.url));
+const caseDir = PYTORCH_CONVERTED_DIR;
 
 describe('ort adapter', () => {
   it('reports version, providers and thread defaults', () => {

@@ -1,5 +1,7 @@
 /// <reference types="node" />
 import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { LIGHT_DIR } from '../../../fixtures/conformance-dir';
 import { describe, expect, it } from 'vitest';
 import ELK from 'elkjs/lib/elk.bundled.js';
 import { importOnnx } from '../../../../core/index';
@@ -7,7 +9,7 @@ import { EditorStore } from '../../../../renderer/src/lib/editor/editor-store';
 import { buildView } from '../../../../renderer/src/lib/editor/view-model';
 import { applyElk, toElkGraph } from '../../../../renderer/src/lib/layout/elk-graph';
 
-const LIGHT = new URL('../../../../../shared/conformance/onnx-backend/light/', import.meta.url);
+const LIGHT = pathToFileURL(LIGHT_DIR);
 
 describe('opening ONNX models in the editor', () => {
   for (const model of ['light_resnet50', 'light_inception_v1']) {

@@ -6,6 +6,7 @@
  * summation order; with BatchNorm each shard normalises with its own statistics (as unsynced
  * data-parallel BatchNorm does elsewhere) and the running stats are the shard-size-weighted mean.
  */
+import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import {
   Tensor,
@@ -65,8 +66,19 @@ function sliceBatch(batch: Batch, a: number, b: number): RawShard {
   return { shape: [b - a, ...batch.x.shape.slice(1)], x: batch.x.data.slice(a * per, b * per), y: batch.y.slice(a, b) };
 }
 
+/** Wall-clock figures summed over the steps so far: how busy each thread was and how long steps took. */
+export interface EngineStats {
+  steps: number;
+  stepMs: number;
+  /** Main thread's own shard. */
+  localMs: number;
+  /** Per worker, time inside computeGradients. */
+  workerMs: number[];
+}
+
 export class ParallelGradientEngine implements GradientEngine {
   private nextId = 0;
+  readonly stats: EngineStats;
   private constructor(
     private readonly cg: CompiledGraph,
     private readonly loss: LossFn,
@@ -75,7 +87,9 @@ export class ParallelGradientEngine implements GradientEngine {
     private readonly seed: number,
     /** The shared weights the trainer must update in place. */
     readonly weights: Weights,
-  ) {}
+  ) {
+    this.stats = { steps: 0, stepMs: 0, localMs: 0, workerMs: helpers.map(() => 0) };
+  }
 
   /** Moves the weights into shared memory (use `engine.weights` from then on) and starts threads-1 workers. */
   static async create(graph: ModelGraph, weights: Weights, opts: ParallelOptions): Promise<ParallelGradientEngine> {
@@ -98,6 +112,7 @@ export class ParallelGradientEngine implements GradientEngine {
   }
 
   async compute(weights: Weights, batch: Batch, step: number): Promise<GradientResult> {
+    const t0 = performance.now();
     const n = batch.y.length;
     const bounds = shardBounds(n, this.threads);
     const waits: Promise<GradientResult>[] = [];
@@ -107,9 +122,14 @@ export class ParallelGradientEngine implements GradientEngine {
     }
     const [a0, b0] = bounds[0];
     const own = sliceBatch(batch, a0, b0);
+    const t1 = performance.now();
     const local = computeGradients(this.cg, weights, { x: new Tensor(own.shape, own.x), y: own.y }, { loss: this.loss, seed: passSeed(this.seed, step, 0), scale: (b0 - a0) / n });
+    this.stats.localMs += performance.now() - t1;
     const remote = await Promise.all(waits);
-    return combineResults([local, ...remote]);
+    const out = combineResults([local, ...remote]);
+    this.stats.steps++;
+    this.stats.stepMs += performance.now() - t0;
+    return out;
   }
 
   private remote(h: Helper, shard: RawShard, scale: number, seed: number): Promise<GradientResult> {
@@ -117,7 +137,9 @@ export class ParallelGradientEngine implements GradientEngine {
     const done = new Promise<Extract<FromWorker, { type: 'done' }>>((resolve, reject) => h.pending.set(id, { resolve, reject }));
     const msg: ToWorker = { type: 'step', id, shape: shard.shape, x: shard.x, y: shard.y, scale, seed };
     h.worker.postMessage(msg, [shard.x.buffer, shard.y.buffer]);
+    const k = this.helpers.indexOf(h);
     return done.then((m) => {
+      this.stats.workerMs[k] += m.busyMs;
       const grads: Gradients = {};
       const keys = new Set(m.written);
       for (const s of this.layout.slots) {

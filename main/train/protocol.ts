@@ -43,5 +43,7 @@ export type FromWorker =
       /** Slots (node/param) whose gradients were written into the worker's region. */
       written: string[];
       state: StateEntry[];
+      /** Wall milliseconds the worker spent computing this shard (for the engine's busy-time figures). */
+      busyMs: number;
     }
   | { type: 'error'; id: number; message: string };

@@ -3,6 +3,7 @@
  * weights from shared memory and writing the gradients into its own shared region.
  * Built by electron-vite as its own entry (out/main/train-worker.js).
  */
+import { performance } from 'node:perf_hooks';
 import { parentPort } from 'node:worker_threads';
 import { Tensor, compileGraph, computeGradients, lossFromConfig, type CompiledGraph, type LossFn, type Weights } from '../../core/index';
 import type { FromWorker, StateEntry, ToWorker } from './protocol';
@@ -48,6 +49,7 @@ parentPort?.on('message', (msg: ToWorker) => {
     return;
   }
   try {
+    const t0 = performance.now();
     const result = computeGradients(r.cg, r.weights, { x: new Tensor(msg.shape, msg.x), y: msg.y }, { loss: r.loss, seed: msg.seed, scale: msg.scale });
     const written: string[] = [];
     for (const [node, rec] of Object.entries(result.grads)) {
@@ -62,7 +64,7 @@ parentPort?.on('message', (msg: ToWorker) => {
     for (const [node, rec] of Object.entries(result.state)) {
       for (const [param, t] of Object.entries(rec)) state.push({ node, param, shape: [...t.shape], data: t.data });
     }
-    send({ type: 'done', id: msg.id, loss: result.loss, correct: result.correct, count: result.count, written, state });
+    send({ type: 'done', id: msg.id, loss: result.loss, correct: result.correct, count: result.count, written, state, busyMs: performance.now() - t0 });
   } catch (e) {
     send({ type: 'error', id: msg.id, message: e instanceof Error ? e.message : String(e) });
   }

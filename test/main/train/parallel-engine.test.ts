@@ -64,6 +64,11 @@ describe('data-parallel training', () => {
     expect(par.grads.bn.runningMean).toBeUndefined();
     expect(par.count).toBe(12);
     expect(par.state.bn.runningMean.size).toBe(6);
+    // busy-time figures: one step, each worker reported its own compute time
+    expect(engine.stats.steps).toBe(1);
+    expect(engine.stats.workerMs).toHaveLength(2);
+    for (const ms of engine.stats.workerMs) expect(ms).toBeGreaterThan(0);
+    expect(engine.stats.stepMs).toBeGreaterThanOrEqual(engine.stats.localMs);
   });
 
   it('training with 2 threads matches single-threaded training within float tolerance', async () => {

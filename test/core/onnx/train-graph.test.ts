@@ -25,6 +25,23 @@ describe('compileTrainGraph', () => {
     expect(decodeModel(encodeModel(c.model)).graph?.node?.length).toBe(c.model.graph?.node?.length);
   });
 
+  it('picks the conv backward formulation by shape: flipped Conv / one-hot columns on 8-channel blocks', () => {
+    const c = compileTrainGraph(buildTemplate('vgg-small'), { optimizer: { kind: 'sgd' } });
+    const nodes = c.model.graph?.node ?? [];
+    const opOf = (name: string): string | undefined => nodes.find((n) => n.output?.includes(name))?.opType;
+    // conv1_2 (32 -> 32, 3x3, stride 1): dx is a Conv, dW's columns come from a group-32 Conv.
+    expect(opOf('conv1_2/dx')).toBe('Conv');
+    expect(opOf('conv1_2/cols')).toBe('Conv');
+    expect(nodes.find((n) => n.output?.includes('conv1_2/cols'))?.attribute?.find((a) => a.name === 'group')?.i).toBe(32);
+    // conv1_1 reads 3 channels: its columns come from Slices, and it needs no dx.
+    expect(opOf('conv1_1/cols')).toBe('Concat');
+    expect(opOf('conv1_1/dx')).toBeUndefined();
+    expect(nodes.some((n) => n.opType === 'ConvTranspose')).toBe(false);
+    // LeNet-5's c3 has 6 input channels: ConvTranspose for dx.
+    const l = compileTrainGraph(buildTemplate('lenet5'), { optimizer: { kind: 'sgd' } }).model.graph?.node ?? [];
+    expect(l.find((n) => n.output?.includes('c3/dx'))?.opType).toBe('ConvTranspose');
+  });
+
   it('BatchNorm running stats are outputs; plain SGD carries no slots; debug mode adds gradients', () => {
     const c = compileTrainGraph(buildTemplate('resnet8'), { optimizer: { kind: 'sgd' }, debugGradients: true });
     const outs = c.model.graph?.output?.map((o) => o.name) ?? [];

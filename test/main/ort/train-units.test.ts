@@ -16,15 +16,15 @@ import { stepBoth, worst } from './train-helpers';
 
 const TOL = 1e-4;
 
-/** x [2, 6, 6] -> conv 4@3x3 pad 1 -> <unit nodes ending in "u"> -> flatten -> dense 3. */
-function around(unit: GraphNode[], input: number[] = [2, 6, 6]): ReturnType<typeof graphOf> {
+/** x [2, 6, 6] -> conv 4@3x3 pad 1 (or `filters`) -> <unit nodes ending in "u"> -> flatten -> dense 3. */
+function around(unit: GraphNode[], input: number[] = [2, 6, 6], filters = 4): ReturnType<typeof graphOf> {
   // A bias straight before BatchNorm has a gradient that is zero in exact arithmetic (BatchNorm removes
   // the mean), so both sides return rounding noise there -- and Adam would turn that noise into full-size
   // steps. As in ConvLab's own blocks (convBn), convs that feed BatchNorm have no bias.
   const feedsBn = unit.some((n) => n.op === 'BatchNorm');
   return graphOf(
     'unit',
-    [node('x', 'Input', [], { shape: input }), node('pre', 'Conv2D', ['x'], { filters: 4, kernel: 3, pads: 1, bias: !feedsBn }), ...unit, node('flat', 'Flatten', ['u']), node('head', 'Dense', ['flat'], { units: 3 })],
+    [node('x', 'Input', [], { shape: input }), node('pre', 'Conv2D', ['x'], { filters, kernel: 3, pads: 1, bias: !feedsBn }), ...unit, node('flat', 'Flatten', ['u']), node('head', 'Dense', ['flat'], { units: 3 })],
     ['head'],
   );
 }
@@ -75,11 +75,26 @@ const cases: [string, GraphNode[]][] = [
   ['Concat (channels) with a branch', [node('a1', 'Conv2D', ['pre'], { filters: 3, kernel: 1 }), node('u', 'Concat', ['a1', 'pre'], { axis: 1 })]],
 ];
 
+/**
+ * Convs with 8+ channels take the faster formulations (input gradient as a Conv with the flipped
+ * weight when stride 1 and channels are multiples of 8; weight-gradient columns from a one-hot
+ * depthwise Conv when C >= 8): the pre conv has 8 filters here.
+ */
+const wideCases: [string, GraphNode[]][] = [
+  ['wide Conv2D 8->8 3x3 pad 1 (dx as flipped Conv, one-hot columns)', [node('u', 'Conv2D', ['pre'], { filters: 8, kernel: 3, pads: 1 })]],
+  ['wide Conv2D 8->16 3x3 dilation 2, uneven pads', [node('u', 'Conv2D', ['pre'], { filters: 16, kernel: 3, dilation: 2, pads: [2, 1, 0, 2], bias: false })]],
+  ['wide Conv2D 8->8 2x3 kernel, pads [0, 2, 1, 0]', [node('u', 'Conv2D', ['pre'], { filters: 8, kernel: [2, 3], pads: [0, 2, 1, 0] })]],
+  ['wide Conv2D 8->8 3x3 stride 2 ceil mode (ConvTranspose dx, one-hot columns)', [node('u', 'Conv2D', ['pre'], { filters: 8, kernel: 3, stride: 2, pads: [0, 0, 1, 1], ceil: true })]],
+  ['wide Conv2D 8->12 1x1 (columns are the input)', [node('u', 'Conv2D', ['pre'], { filters: 12, kernel: 1 })]],
+  ['wide Conv2D 8->6 3x3 (dx by ConvTranspose: 6 filters)', [node('u', 'Conv2D', ['pre'], { filters: 6, kernel: 3, pads: 1 })]],
+  ['wide Conv2D groups 2, 8->8', [node('u', 'Conv2D', ['pre'], { filters: 8, kernel: 3, pads: 1, groups: 2 })]],
+];
+
 describe('training step on ONNX Runtime vs the core, per unit (SGD momentum)', () => {
   const sgd: OptimizerConfig = { kind: 'sgd', momentum: 0.9, weightDecay: 1e-3 };
-  for (const [name, unit] of cases) {
+  for (const [name, unit, filters] of [...cases.map(([n, u]): [string, GraphNode[], number] => [n, u, 4]), ...wideCases.map(([n, u]): [string, GraphNode[], number] => [n, u, 8])]) {
     it(name, async () => {
-      const r = await stepBoth(around(unit), sgd, { n: 3, steps: 2 });
+      const r = await stepBoth(around(unit, [2, 6, 6], filters), sgd, { n: 3, steps: 2 });
       expect(Math.abs(r.ort.loss - r.core.loss) / Math.abs(r.core.loss)).toBeLessThan(TOL);
       const g = worst(r.ort.grads, r.core.grads);
       expect(g.err, `gradient ${g.key}`).toBeLessThan(TOL);
@@ -119,6 +134,43 @@ describe('training step on ONNX Runtime vs the core, per unit (SGD momentum)', (
         node('m', 'MaxPool3D', ['c'], { kernel: 2 }),
         node('s', 'Add', ['c2', 'm']),
         node('f', 'Flatten', ['s']),
+        node('d', 'Dense', ['f'], { units: 3 }),
+      ],
+      ['d'],
+    );
+    const r = await stepBoth(g, { kind: 'sgd' }, { n: 2 });
+    expect(worst(r.ort.grads, r.core.grads).err).toBeLessThan(TOL);
+    expect(worst(r.ort.weights, r.core.weights).err).toBeLessThan(TOL);
+  });
+});
+
+describe('wide Conv1D and Conv3D (the fast formulations at ranks 1 and 3)', () => {
+  it('Conv1D 8 channels: flipped-Conv dx with dilation, one-hot columns with stride', async () => {
+    const g = graphOf(
+      'seq8',
+      [
+        node('x', 'Input', [], { shape: [3, 14] }),
+        node('c', 'Conv1D', ['x'], { filters: 8, kernel: 3, pads: 1 }),
+        node('c2', 'Conv1D', ['c'], { filters: 8, kernel: 3, dilation: 2, pads: [2, 1] }),
+        node('c3', 'Conv1D', ['c2'], { filters: 8, kernel: 3, stride: 2 }),
+        node('f', 'Flatten', ['c3']),
+        node('d', 'Dense', ['f'], { units: 3 }),
+      ],
+      ['d'],
+    );
+    const r = await stepBoth(g, { kind: 'sgd', momentum: 0.9 }, { n: 3, steps: 2 });
+    expect(worst(r.ort.grads, r.core.grads).err).toBeLessThan(TOL);
+    expect(worst(r.ort.weights, r.core.weights).err).toBeLessThan(TOL);
+  });
+
+  it('Conv3D 8 channels: flipped-Conv dx, one-hot columns', async () => {
+    const g = graphOf(
+      'vol8',
+      [
+        node('x', 'Input', [], { shape: [2, 4, 4, 4] }),
+        node('c', 'Conv3D', ['x'], { filters: 8, kernel: 3, pads: 1 }),
+        node('c2', 'Conv3D', ['c'], { filters: 8, kernel: [2, 3, 3], pads: [1, 1, 1, 0, 1, 1] }),
+        node('f', 'Flatten', ['c2']),
         node('d', 'Dense', ['f'], { units: 3 }),
       ],
       ['d'],

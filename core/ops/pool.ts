@@ -66,11 +66,48 @@ export function planPool(shape: readonly number[], a: WindowAttrs): PoolPlan {
   };
 }
 
+/** The common 2x2 stride-2 window with every window inside the input (no pads, no dilation, no ceil overhang). */
+function isPlain2x2(p: PoolPlan): boolean {
+  const g = p.g;
+  return g.kD === 1 && g.sD === 1 && g.pD === 0 && g.outD === g.inD && g.kH === 2 && g.kW === 2 && g.sH === 2 && g.sW === 2 &&
+    g.dH === 1 && g.dW === 1 && g.pH === 0 && g.pW === 0 && 2 * g.outH <= g.inH && 2 * g.outW <= g.inW;
+}
+
+/** maxPoolForward for isPlain2x2: the same taps in the same order (first maximum wins, as below). */
+function maxPool2x2(x: Float32Array, p: PoolPlan, y: Float32Array, argmax: Int32Array): void {
+  const g = p.g;
+  const inW = g.inW;
+  const rows = p.planes * g.inD;
+  const rowSize = g.inH * inW;
+  let o = 0;
+  for (let pl = 0; pl < rows; pl++) {
+    for (let oh = 0; oh < g.outH; oh++) {
+      let i = pl * rowSize + 2 * oh * inW;
+      for (let ow = 0; ow < g.outW; ow++, o++, i += 2) {
+        let best = x[i];
+        let at = i;
+        let v = x[i + 1];
+        if (v > best) { best = v; at = i + 1; }
+        v = x[i + inW];
+        if (v > best) { best = v; at = i + inW; }
+        v = x[i + inW + 1];
+        if (v > best) { best = v; at = i + inW + 1; }
+        y[o] = best;
+        argmax[o] = at;
+      }
+    }
+  }
+}
+
 /** Max over each window; argmax holds the flat input index (or -1) per output element. */
 export function maxPoolForward(x: Tensor, p: PoolPlan): { y: Tensor; argmax: Int32Array } {
   const { g, tD, tH, tW } = p;
   const y = new Tensor(p.outShape);
   const argmax = new Int32Array(y.size);
+  if (isPlain2x2(p)) {
+    maxPool2x2(x.data, p, y.data, argmax);
+    return { y, argmax };
+  }
   const xd = x.data;
   const yd = y.data;
   const inW = g.inW;

@@ -103,6 +103,45 @@ describe('MaxPool / AvgPool', () => {
     const back = maxPool2d.backward(Tensor.from([1, 1, 1, 1], [5]), res.saved, [x], {}, a);
     expect([...(back.inputs[0]?.data ?? [])]).toEqual([0, 5, 0, 0]);
   });
+
+  it('2x2 stride-2 fast path: odd sizes, ties go to the first tap, 3-d with a depth-1 kernel, same as the general walk', () => {
+    const rng = new Rng(7);
+    const ctx = { training: true, rng };
+    for (const [op, shape, kernel, pads] of [
+      [maxPool2d, [2, 3, 7, 9], [2, 2], [0, 0, 0, 0]],
+      [maxPool3d, [1, 2, 3, 6, 5], [1, 2, 2], [0, 0, 0, 0, 0, 0]],
+      // a zero pad on the end takes the general walk: both must give the same values
+      [maxPool2d, [2, 3, 7, 9], [2, 2], [0, 0, 0, 1]],
+    ] as const) {
+      const x = new Tensor([...shape]);
+      for (let i = 0; i < x.size; i++) x.data[i] = rng.int(4); // many ties
+      const a = op.parseAttrs({ kernel: [...kernel], pads: [...pads] });
+      const res = op.forward([x], {}, a, ctx);
+      const [n, c, ...sp] = shape;
+      const out = res.output.shape.slice(2);
+      const inner = sp.reduce((u, v) => u * v, 1);
+      const outInner = out.reduce((u, v) => u * v, 1);
+      for (let pl = 0; pl < n * c; pl++) {
+        for (let o = 0; o < outInner; o++) {
+          // first maximum in row-major tap order, computed directly
+          const pos = out.length === 2 ? [0, Math.floor(o / out[1]), o % out[1]] : [Math.floor(o / (out[1] * out[2])), Math.floor(o / out[2]) % out[1], o % out[2]];
+          const [iD, iH, iW] = out.length === 2 ? [1, sp[0], sp[1]] : sp;
+          const kd = kernel.length === 3 ? kernel[0] : 1;
+          let best = -Infinity;
+          let at = -1;
+          for (let dd = 0; dd < kd; dd++) for (let dh = 0; dh < 2; dh++) for (let dw = 0; dw < 2; dw++) {
+            const d = pos[0] + dd, h = 2 * pos[1] + dh, w = 2 * pos[2] + dw;
+            if (d >= iD || h >= iH || w >= iW) continue;
+            const i = pl * inner + (d * iH + h) * iW + w;
+            if (x.data[i] > best || at < 0) { best = x.data[i]; at = i; }
+          }
+          expect(res.output.data[pl * outInner + o]).toBe(best);
+          if (res.saved instanceof Int32Array) expect(res.saved[pl * outInner + o]).toBe(at);
+        }
+      }
+      expect(res.saved).toBeInstanceOf(Int32Array);
+    }
+  });
 });
 
 describe('GlobalAvgPool', () => {

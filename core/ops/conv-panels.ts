@@ -260,11 +260,21 @@ export function panelConvBackward(
         packA: (mem, base, ic, mc, pc, kc) => packStridedA(w, wOff + ic + pc * p.rows, 1, p.rows, mc, kc, mem, base),
         packB: (mem, base, pc, kc, jc, nc) => packStridedB(dymat, pc * ld + jc, ld, 1, kc, nc, mem, base),
         emit(mem, base, ldt, ic, mc, jc, nc) {
+          // col2im: columns of one output row land at a fixed stride, so walk them in runs.
           const col = gt.col;
+          const outW = p.geom.outW;
+          const sW = p.geom.sW;
           for (let i = 0; i < mc; i++) {
             const o = tOff + gt.tap[ic + i];
             const src = base + i * ldt - jc;
-            for (let j = jc; j < jc + nc; j++) target[col[j] + o] += mem[src + j];
+            for (let j = jc; j < jc + nc; ) {
+              const run = Math.min(outW - (j % outW), jc + nc - j);
+              const t = col[j] + o;
+              const s = src + j;
+              if (sW === 1) for (let q = 0; q < run; q++) target[t + q] += mem[s + q];
+              else for (let q = 0; q < run; q++) target[t + q * sW] += mem[s + q];
+              j += run;
+            }
           }
         },
       });

@@ -10,8 +10,7 @@ import { runBench, type BenchReport } from '../../bench/run-bench';
 import { MODELS, SYSTEMS, type BenchRow, type SystemName } from '../../bench/types';
 import { benchCommand } from '../../main/cli/commands/bench';
 import { parseArgs } from '../../main/cli/args';
-import { buildTrainWorker } from '../main/train/build-worker';
-import { buildOrtTrainWorker } from '../main/ort/train-helpers';
+import { buildOrtTrainWorker, buildTrainWorker } from '../main/helpers/worker-bundle';
 
 const tiny = { warmup: 1, reps: 2, minRepSeconds: 0, rowBudgetSeconds: 0.3 };
 let report: BenchReport;

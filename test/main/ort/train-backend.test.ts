@@ -11,7 +11,7 @@ import { buildTemplate, decodeCheckpoint, subset, type Split } from '../../../co
 import { bundledMnistSplit } from '../../../main/data/mnist';
 import { runTrainingOn, type BackendInfo, type BackendRunOptions } from '../../../main/train/ort-backend-run';
 import { graphOf, node } from '../../core/train/helpers';
-import { buildOrtTrainWorker } from './train-helpers';
+import { buildOrtTrainWorker } from '../helpers/worker-bundle';
 
 let workerFile = '';
 let data: Split;

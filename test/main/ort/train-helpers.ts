@@ -143,26 +143,3 @@ export async function stepBoth(
   }
 }
 
-/** Node 20 cannot run the .ts worker, so the tests bundle main/train/ort-backend-worker.ts with vite into .convlab-tmp/. */
-export async function buildOrtTrainWorker(): Promise<string> {
-  const { mkdirSync, mkdtempSync } = await import('node:fs');
-  const { join, resolve } = await import('node:path');
-  const { build } = await import('vite');
-  const root = resolve(import.meta.dirname, '../../..');
-  const base = join(root, '.convlab-tmp');
-  mkdirSync(base, { recursive: true });
-  const outDir = mkdtempSync(join(base, 'ort-train-worker-'));
-  await build({
-    configFile: false,
-    logLevel: 'silent',
-    root,
-    build: {
-      ssr: resolve(root, 'main/train/ort-backend-worker.ts'),
-      outDir,
-      emptyOutDir: false,
-      minify: false,
-      rollupOptions: { output: { format: 'es', entryFileNames: 'ort-train-worker.js' } },
-    },
-  });
-  return join(outDir, 'ort-train-worker.js');
-}

@@ -12,7 +12,7 @@ import { bundledMnistSplit } from '../../../main/data/mnist';
 import type { ExportJobResult } from '../../../main/pool/jobs/export';
 import { JobPool } from '../../../main/pool/pool';
 import { createSession, releaseSession, runFloat } from '../../../main/ort/adapter';
-import { buildLabWorkers } from './train-job.helpers';
+import { buildLabWorkers } from '../helpers/worker-bundle';
 
 let pool: JobPool;
 let dir = '';

@@ -12,7 +12,7 @@ import { parseGraphJson } from '../../../core/index';
 import type { EventMessage, EventPayload, JobRecord } from '../../../main/contract/types';
 import type { TrainJobResult } from '../../../main/pool/jobs/train';
 import { JobPool } from '../../../main/pool/pool';
-import { buildLabWorkers } from './train-job.helpers';
+import { buildLabWorkers } from '../helpers/worker-bundle';
 
 let pool: JobPool;
 let dir = '';

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseGraphJson } from '../../../core/index';
 import type { TrainJobResult } from '../../../main/pool/jobs/train';
 import { closeApp, createApp, createHandlers, type AppContext } from '../../../main/services/index';
-import { buildLabWorkers } from '../pool/train-job.helpers';
+import { buildLabWorkers } from '../helpers/worker-bundle';
 
 let app: AppContext;
 let dir = '';

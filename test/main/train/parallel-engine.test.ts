@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Rng, Tensor, Trainer, compileGraph, computeGradients, initWeights, lossFromConfig, passSeed, splitDataset, type Weights } from '../../../core/index';
 import { ParallelGradientEngine, shardBounds } from '../../../main/train/parallel-engine';
 import { blobs, graphOf, mlp, node } from '../../core/train/helpers';
-import { buildTrainWorker } from './build-worker';
+import { buildTrainWorker } from '../helpers/worker-bundle';
 
 let workerFile = '';
 beforeAll(async () => {

@@ -125,7 +125,7 @@ describe('MaxPool / AvgPool', () => {
         for (let o = 0; o < outInner; o++) {
           // first maximum in row-major tap order, computed directly
           const pos = out.length === 2 ? [0, Math.floor(o / out[1]), o % out[1]] : [Math.floor(o / (out[1] * out[2])), Math.floor(o / out[2]) % out[1], o % out[2]];
-          const [iD, iH, iW] = out.length === 2 ? [1, sp[0], sp[1]] : sp;
+          const [iD, iH, iW] = out.length === 2 ? [1, sp[0], sp[1]] : [sp[0], sp[1], sp[2]];
           const kd = kernel.length === 3 ? kernel[0] : 1;
           let best = -Infinity;
           let at = -1;

@@ -117,7 +117,7 @@ describe('MaxPool / AvgPool', () => {
       for (let i = 0; i < x.size; i++) x.data[i] = rng.int(4); // many ties
       const a = op.parseAttrs({ kernel: [...kernel], pads: [...pads] });
       const res = op.forward([x], {}, a, ctx);
-      const [n, c, ...sp] = shape;
+      const [n, c, ...sp] = shape as readonly number[];
       const out = res.output.shape.slice(2);
       const inner = sp.reduce((u, v) => u * v, 1);
       const outInner = out.reduce((u, v) => u * v, 1);

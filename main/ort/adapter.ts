@@ -65,6 +65,8 @@ export class OrtError extends Error {
 }
 
 const sessions = new Map<number, ort.InferenceSession>();
+/** Input names per session, for O(1) feed checks on every run. */
+const inputSets = new Map<number, ReadonlySet<string>>();
 let nextId = 1;
 
 function packageDir(): string | null {
@@ -153,6 +155,7 @@ export async function createSession(bytes: Uint8Array, opts: SessionOptions = {}
   }
   const id = nextId++;
   sessions.set(id, session);
+  inputSets.set(id, new Set(session.inputNames));
   return { id, inputNames: [...session.inputNames], outputNames: [...session.outputNames], provider, intraOpThreads: intraOp };
 }
 
@@ -169,15 +172,22 @@ function toOrt(name: string, t: BoundaryTensor): ort.Tensor {
   return new ort.Tensor('bool', d, t.shape);
 }
 
-function fromOrt(name: string, v: ort.OnnxValue): BoundaryTensor {
+/**
+ * onnxruntime-node copies every CPU output into a fresh JS-owned ArrayBuffer (napi_create_arraybuffer),
+ * so run outputs are handed on as they are; `copy` is for values the adapter keeps (carried inputs).
+ */
+function fromOrt(name: string, v: ort.OnnxValue, copy = false): BoundaryTensor {
   if (!(v instanceof ort.Tensor)) throw new OrtError(`ort: output "${name}" is not a tensor`);
   const shape = v.dims.map((d) => Number(d));
   const d = v.data;
   if (d instanceof Float32Array || d instanceof Int32Array || d instanceof BigInt64Array || d instanceof Uint8Array) {
-    // copy: the buffer may be owned by ORT
-    return { shape, data: d.slice() };
+    return { shape, data: copy ? d.slice() : d };
   }
   throw new OrtError(`ort: output "${name}" has unsupported element type ${v.type}`);
+}
+
+function inputSet(handle: OrtSessionHandle): ReadonlySet<string> {
+  return inputSets.get(handle.id) ?? new Set(handle.inputNames);
 }
 
 function getSession(handle: OrtSessionHandle): ort.InferenceSession {
@@ -192,9 +202,11 @@ export async function runSession(handle: OrtSessionHandle, feeds: Record<string,
   for (const n of handle.inputNames) {
     if (!(n in feeds)) throw new OrtError(`ort: missing feed "${n}" (inputs: ${handle.inputNames.join(', ')})`);
   }
+  const known = inputSet(handle);
   const ortFeeds: Record<string, ort.Tensor> = {};
-  for (const [name, t] of Object.entries(feeds)) {
-    if (!handle.inputNames.includes(name)) throw new OrtError(`ort: unknown feed "${name}" (inputs: ${handle.inputNames.join(', ')})`);
+  for (const name in feeds) {
+    const t = feeds[name];
+    if (!known.has(name)) throw new OrtError(`ort: unknown feed "${name}" (inputs: ${handle.inputNames.join(', ')})`);
     ortFeeds[name] = toOrt(name, t);
   }
   let results: ort.InferenceSession.OnnxValueMapType;
@@ -223,6 +235,7 @@ export async function releaseSession(handle: OrtSessionHandle): Promise<void> {
   const s = sessions.get(handle.id);
   if (!s) return;
   sessions.delete(handle.id);
+  inputSets.delete(handle.id);
   await s.release();
 }
 
@@ -245,7 +258,7 @@ function carriedOf(handle: OrtSessionHandle): Map<string, ort.Tensor> {
 export function setCarried(handle: OrtSessionHandle, values: Record<string, BoundaryTensor>): void {
   const m = carriedOf(handle);
   for (const [name, t] of Object.entries(values)) {
-    if (!handle.inputNames.includes(name)) throw new OrtError(`ort: unknown carried input "${name}" (inputs: ${handle.inputNames.join(', ')})`);
+    if (!inputSet(handle).has(name)) throw new OrtError(`ort: unknown carried input "${name}" (inputs: ${handle.inputNames.join(', ')})`);
     m.set(name, toOrt(name, { shape: t.shape, data: t.data.slice() }));
   }
 }
@@ -257,7 +270,7 @@ export function readCarried(handle: OrtSessionHandle, names: readonly string[]):
   for (const name of names) {
     const t = m.get(name);
     if (!t) throw new OrtError(`ort: "${name}" is not a carried input of session ${handle.id}`);
-    out[name] = fromOrt(name, t);
+    out[name] = fromOrt(name, t, true);
   }
   return out;
 }
@@ -277,9 +290,10 @@ export async function runCarried(
   const m = carriedOf(handle);
   const ortFeeds: Record<string, ort.Tensor> = {};
   for (const [name, t] of m) ortFeeds[name] = t;
-  for (const [name, t] of Object.entries(feeds)) {
-    if (!handle.inputNames.includes(name)) throw new OrtError(`ort: unknown feed "${name}" (inputs: ${handle.inputNames.join(', ')})`);
-    ortFeeds[name] = toOrt(name, t);
+  const known = inputSet(handle);
+  for (const name in feeds) {
+    if (!known.has(name)) throw new OrtError(`ort: unknown feed "${name}" (inputs: ${handle.inputNames.join(', ')})`);
+    ortFeeds[name] = toOrt(name, feeds[name]);
   }
   const missing = handle.inputNames.filter((n) => !(n in ortFeeds));
   if (missing.length > 0) throw new OrtError(`ort: missing feed(s) ${missing.join(', ')}`);
@@ -297,7 +311,8 @@ export async function runCarried(
     m.set(input, v);
   }
   const out: Record<string, BoundaryTensor> = {};
-  for (const name of fetch) out[name] = fromOrt(name, results[name]);
+  // A fetched output that is also carried stays the next run's input: hand out a copy of that one only.
+  for (const name of fetch) out[name] = fromOrt(name, results[name], name in carry);
   return out;
 }
 

@@ -37,6 +37,22 @@ describe('ort adapter', () => {
     await expect(runSession(s, { '0': { shape: [2, 3, 4, 5], data } })).rejects.toThrow(/released/);
   });
 
+  it('outputs are handed on without a copy yet belong to the caller: the next run leaves them alone', async () => {
+    const bytes = new Uint8Array(readFileSync(caseDir + 'test_ReLU/model.onnx'));
+    const s = await createSession(bytes, { provider: 'cpu', intraOpThreads: 1 });
+    const a = Float32Array.from({ length: 120 }, (_, i) => i - 60);
+    const first = (await runFloat(s, { '0': { shape: [2, 3, 4, 5], data: a } }))[s.outputNames[0]].data;
+    const kept = Float32Array.from(first);
+    const second = (await runFloat(s, { '0': { shape: [2, 3, 4, 5], data: a.map((v) => 2 * v + 1) } }))[s.outputNames[0]].data;
+    expect(second).not.toBe(first);
+    expect(second.buffer).not.toBe(first.buffer);
+    expect(Array.from(first)).toEqual(Array.from(kept));
+    first.fill(-1);
+    const third = (await runFloat(s, { '0': { shape: [2, 3, 4, 5], data: a } }))[s.outputNames[0]].data;
+    expect(Array.from(third)).toEqual(Array.from(kept));
+    await releaseSession(s);
+  });
+
   it('refuses garbage bytes with an OrtError', async () => {
     await expect(createSession(new Uint8Array([1, 2, 3, 4, 5]), { provider: 'cpu' })).rejects.toThrow(OrtError);
   });

@@ -22,6 +22,10 @@ export type ToOrtWorker =
     }
   | { type: 'step'; id: number; feeds: WireTensor[] }
   | { type: 'read'; id: number; names: string[] }
+  /** Builds (or replaces) the worker's inference session for evaluation: the exported model with the current weights. */
+  | { type: 'eval-model'; id: number; model: Uint8Array; input: string; output: string }
+  /** Logits of one chunk of samples through the evaluation session (result: one tensor named by the output). */
+  | { type: 'infer'; id: number; x: WireTensor }
   /** Tests only: end the worker thread abruptly, as a native crash would. */
   | { type: 'crash' }
   | { type: 'close' };

@@ -21,7 +21,6 @@ import {
   batchCount,
   compileGraph,
   copyWeightsInto,
-  evaluate,
   gatherBatch,
   graphToJson,
   initWeights,
@@ -37,6 +36,7 @@ import {
 } from '../../core/index';
 import { compileTrainGraph, dropoutMasks, TrainGraphError, type CompiledTrainGraph } from '../../core/onnx/train-graph';
 import { OrtTrainEngine } from './ort-backend';
+import { evaluateSets } from './ort-backend-eval';
 import { CHECKPOINT_FILE, METRICS_FILE, MODEL_FILE, loadCheckpointFile, saveCheckpointFile, writeFileAtomic } from './run-dir';
 import { checkDataFitsModel, runTraining, type RunMetrics, type RunOptions } from './run-training';
 
@@ -64,6 +64,9 @@ export interface BackendRunMetrics extends Omit<RunMetrics, 'status'> {
   status: RunMetrics['status'] | 'failed';
   backend: 'core' | 'ort';
   fallbackReason?: string;
+  /** Where validation/test ran on the ORT backend ('core' when the model could not be exported; the reason follows). */
+  evaluatedOn?: 'ort' | 'core';
+  evalFallbackReason?: string;
 }
 
 export async function runTrainingOn(o: BackendRunOptions): Promise<BackendRunMetrics> {
@@ -112,6 +115,16 @@ async function runOrt(o: BackendRunOptions, compiled: CompiledTrainGraph): Promi
     if (cp) resumeFrom(s, weights, cp, o);
     else if (existsSync(join(o.outDir, CHECKPOINT_FILE))) throw new Error(`cannot read ${CHECKPOINT_FILE}`);
   }
+  let evaluatedOn: 'ort' | 'core' | undefined;
+  let evalFallbackReason: string | undefined;
+  const evalSet = async (ds: typeof o.data.val): Promise<EvalResult | undefined> => {
+    const r = await evaluateSets(engine, o.graph, cg, weights, [ds], loss, compiled.opset);
+    if (ds && ds.length > 0) {
+      evaluatedOn = r.engine;
+      evalFallbackReason ??= r.reason;
+    }
+    return r.results[0];
+  };
   const settings = { epochs: o.epochs, batchSize: o.batchSize, lr: o.lr, optimizer: o.optimizer, schedule: o.schedule, seed: o.seed };
   const t0 = performance.now();
   const finish = (status: BackendRunMetrics['status'], message?: string, test?: EvalResult): BackendRunMetrics => {
@@ -132,6 +145,8 @@ async function runOrt(o: BackendRunOptions, compiled: CompiledTrainGraph): Promi
       settings,
       backend: 'ort',
     };
+    if (evaluatedOn) m.evaluatedOn = evaluatedOn;
+    if (evalFallbackReason) m.evalFallbackReason = evalFallbackReason;
     writeFileAtomic(join(o.outDir, METRICS_FILE), JSON.stringify(m, null, 2));
     return m;
   };
@@ -201,7 +216,7 @@ async function runOrt(o: BackendRunOptions, compiled: CompiledTrainGraph): Promi
       }
       const current = await engine.read();
       copyWeightsInto(weights, current.weights);
-      const v = val && val.length > 0 ? evaluate(cg, weights, val, loss) : undefined;
+      const v = await evalSet(val);
       const p = s.progress;
       const metrics: EpochMetrics = {
         epoch: s.epoch + 1,
@@ -221,7 +236,7 @@ async function runOrt(o: BackendRunOptions, compiled: CompiledTrainGraph): Promi
       s.epochRngState = dataRng.getState();
       await save(current);
     }
-    const t = test && test.length > 0 ? evaluate(cg, weights, test, loss) : undefined;
+    const t = await evalSet(test);
     emit({ type: 'done', test: t ? { loss: t.loss, accuracy: t.accuracy, confusion: t.confusion } : undefined });
     writeFileAtomic(join(o.outDir, MODEL_FILE), graphToJson(o.graph, weights, { pretty: false }));
     return finish('completed', undefined, t);

@@ -4,10 +4,12 @@
  * and runs one step per message. ORT's run blocks this thread, never the caller's.
  */
 import { parentPort } from 'node:worker_threads';
-import { createSession, readCarried, releaseTrainSession, runCarried, setCarried, type BoundaryTensor, type OrtSessionHandle } from '../ort/adapter';
+import { createSession, readCarried, releaseSession, releaseTrainSession, runCarried, runSession, setCarried, type BoundaryTensor, type OrtSessionHandle } from '../ort/adapter';
 import type { FromOrtWorker, ToOrtWorker, WireTensor } from './ort-backend-protocol';
 
 let session: OrtSessionHandle | null = null;
+/** The evaluation session (inference graph with the weights of the last eval-model message). */
+let evalSession: { handle: OrtSessionHandle; input: string; output: string } | null = null;
 let carry: Record<string, string> = {};
 let fetch: string[] = [];
 
@@ -39,7 +41,9 @@ function record(list: readonly WireTensor[]): Record<string, BoundaryTensor> {
 async function handle(msg: ToOrtWorker): Promise<void> {
   if (msg.type === 'close') {
     if (session) await releaseTrainSession(session);
+    if (evalSession) await releaseSession(evalSession.handle);
     session = null;
+    evalSession = null;
     parentPort?.close();
     return;
   }
@@ -61,6 +65,15 @@ async function handle(msg: ToOrtWorker): Promise<void> {
     send({ type: 'error', id: msg.id, message: 'ort worker: no session (init failed or missing)' });
     return;
   }
+  if (msg.type === 'eval-model' || msg.type === 'infer') {
+    try {
+      const outputs = await evaluation(msg, s.intraOpThreads);
+      send({ type: 'result', id: msg.id, outputs }, outputs.flatMap((t) => (t.data.buffer instanceof ArrayBuffer ? [t.data.buffer] : [])));
+    } catch (e) {
+      send({ type: 'error', id: msg.id, message: message(e) });
+    }
+    return;
+  }
   try {
     const out = msg.type === 'step' ? await runCarried(s, record(msg.feeds), carry, fetch) : readCarried(s, msg.names);
     const { tensors, buffers } = toWire(out);
@@ -68,6 +81,20 @@ async function handle(msg: ToOrtWorker): Promise<void> {
   } catch (e) {
     send({ type: 'error', id: msg.id, message: message(e) });
   }
+}
+
+async function evaluation(msg: Extract<ToOrtWorker, { type: 'eval-model' | 'infer' }>, threads: number): Promise<WireTensor[]> {
+  if (msg.type === 'eval-model') {
+    if (evalSession) await releaseSession(evalSession.handle);
+    evalSession = null;
+    evalSession = { handle: await createSession(msg.model, { intraOpThreads: threads }), input: msg.input, output: msg.output };
+    return [];
+  }
+  if (!evalSession) throw new Error('ort worker: no evaluation session (send eval-model first)');
+  const out = await runSession(evalSession.handle, { [evalSession.input]: { shape: msg.x.shape, data: msg.x.data } });
+  const y = out[evalSession.output];
+  if (!y || !(y.data instanceof Float32Array)) throw new Error(`ort worker: evaluation output "${evalSession.output}" is missing or not float32`);
+  return [{ name: evalSession.output, shape: y.shape, data: y.data }];
 }
 
 // One message at a time, in order (a step must not overlap the next).

@@ -148,6 +148,20 @@ export class OrtTrainEngine {
     return { weights, slots };
   }
 
+  /** Builds the worker's evaluation session from an inference model (exported with the current weights). */
+  async loadEvalModel(model: Uint8Array, input: string, output: string): Promise<void> {
+    await this.request((id) => ({ type: 'eval-model', id, model, input, output }));
+  }
+
+  /** Logits of a chunk of samples through the evaluation session; `x` is transferred (the caller gives it up). */
+  async infer(x: Float32Array, shape: number[]): Promise<Tensor> {
+    const buffers = x.buffer instanceof ArrayBuffer && x.byteLength === x.buffer.byteLength ? [x.buffer] : [];
+    const out = await this.request((id) => ({ type: 'infer', id, x: { name: 'x', shape, data: x } }), buffers);
+    const y = out[0];
+    if (!y || !(y.data instanceof Float32Array)) throw new OrtBackendError('step', 'evaluation returned no logits');
+    return new Tensor(y.shape, y.data);
+  }
+
   /** Tests only: make the worker thread die as a native crash would. */
   crashForTest(): void {
     this.worker.postMessage({ type: 'crash' } satisfies ToOrtWorker);

@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTemplate, decodeCheckpoint, subset, type Split } from '../../../core/index';
+import { buildTemplate, compileGraph, decodeCheckpoint, evaluate, lossFromConfig, parseGraphJson, subset, type Split } from '../../../core/index';
 import { bundledMnistSplit } from '../../../main/data/mnist';
 import { runTrainingOn, type BackendInfo, type BackendRunOptions } from '../../../main/train/ort-backend-run';
 import { graphOf, node } from '../../core/train/helpers';
@@ -66,6 +66,26 @@ describe('ORT backend runs', () => {
     expect(Math.abs((ort.testAccuracy ?? 0) - (core.testAccuracy ?? 0))).toBeLessThanOrEqual(0.03);
     expect(ort.testAccuracy ?? 0).toBeGreaterThan(0.5);
     expect(ort.imagesPerSec).toBeGreaterThan(0);
+  });
+
+  it('validation and test run through ORT and equal the core evaluate of the same final weights', async () => {
+    const o = options({ backend: 'ort', epochs: 1 });
+    const epochs: { valLoss?: number; valAccuracy?: number }[] = [];
+    const r = await runTrainingOn({ ...o, onEvent: (e) => void (e.type === 'epoch' && epochs.push(e)) });
+    expect(r.status).toBe('completed');
+    expect(r.evaluatedOn).toBe('ort');
+    expect(r.evalFallbackReason).toBeUndefined();
+    const file = parseGraphJson(readFileSync(join(o.outDir, 'model.json'), 'utf8'));
+    if (!file.weights) throw new Error('model.json has no weights');
+    const cg = compileGraph(file.graph);
+    const loss = lossFromConfig({ kind: 'softmax-cross-entropy' });
+    const test = evaluate(cg, file.weights, data.test ?? data.val, loss);
+    const val = evaluate(cg, file.weights, data.val, loss);
+    // Same weights, same definition; only the logits' float32 rounding differs (ORT vs the core's kernels).
+    expect(Math.abs((r.testLoss ?? NaN) - test.loss) / test.loss).toBeLessThan(1e-4);
+    expect(r.testAccuracy).toBeCloseTo(test.accuracy, 2);
+    expect(r.confusion?.flat().reduce((a, b) => a + b, 0)).toBe(data.test?.length);
+    expect(Math.abs((epochs[0].valLoss ?? NaN) - val.loss) / val.loss).toBeLessThan(1e-4);
   });
 
   it('a checkpoint written by one backend resumes on the other', async () => {

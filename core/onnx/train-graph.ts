@@ -27,7 +27,7 @@ import type { OptimizerConfig } from '../train/optimizers';
 import { attrInt } from './export-context';
 import { DEFAULT_OPSET, checkOpset, exporters, irVersionFor, PRODUCER_NAME, PRODUCER_VERSION } from './export';
 import { ExportContext } from './export-context';
-import { TensorProto_DataType, type ModelProto, type ValueInfoProto } from './generated/onnx';
+import { TensorProto_DataType, type ModelProto, type NodeProto, type ValueInfoProto } from './generated/onnx';
 import { TrainBuilder } from './train-graph-builder';
 import { OptimizerEmitter, slotsOf, type SlotName } from './train-graph-optim';
 import { TrainArgs, type ForwardOut, type TrainRule } from './train-graph-rule-types';
@@ -308,6 +308,7 @@ export function compileTrainGraph(graph: ModelGraph, options: TrainGraphOptions)
     }
   }
 
+  elideIdentities(ctx.nodes, new Set([...gi.map((v) => v.name ?? ''), ...ctx.initializers.map((t) => t.name ?? '')]), new Set(go.map((v) => v.name ?? '')));
   const model: ModelProto = {
     irVersion: irVersionFor(opset),
     producerName: PRODUCER_NAME,
@@ -317,6 +318,33 @@ export function compileTrainGraph(graph: ModelGraph, options: TrainGraphOptions)
     graph: { name: `${graph.name}-train-step`, node: ctx.nodes, initializer: ctx.initializers, input: gi, output: go },
   };
   return { model, opset, input: inputNode.name, sampleShape, classes, logits, labels, params, masks };
+}
+
+/**
+ * Removes Identity nodes that only give a computed value its output name (updated params, slots,
+ * running stats, debug gradients): the value is renamed to the output everywhere instead. ORT keeps
+ * an Identity that writes a graph output and copies the tensor on every run.
+ */
+function elideIdentities(nodes: NodeProto[], sources: ReadonlySet<string>, outputs: ReadonlySet<string>): void {
+  const rename = new Map<string, string>();
+  const drop = new Set<NodeProto>();
+  for (const n of nodes) {
+    if (n.opType !== 'Identity' || n.input?.length !== 1 || n.output?.length !== 1) continue;
+    const from = n.input[0];
+    const to = n.output[0];
+    // Graph inputs/initializers cannot be renamed; a value already renamed or itself an output keeps its Identity.
+    if (sources.has(from) || outputs.has(from) || rename.has(from)) continue;
+    rename.set(from, to);
+    drop.add(n);
+  }
+  if (rename.size === 0) return;
+  const kept = nodes.filter((n) => !drop.has(n));
+  for (const n of kept) {
+    n.input = n.input?.map((v) => rename.get(v) ?? v);
+    n.output = n.output?.map((v) => rename.get(v) ?? v);
+  }
+  nodes.length = 0;
+  nodes.push(...kept);
 }
 
 /**

@@ -42,6 +42,20 @@ describe('compileTrainGraph', () => {
     expect(l.find((n) => n.output?.includes('c3/dx'))?.opType).toBe('ConvTranspose');
   });
 
+  it('computed outputs are written by the node that computes them (no copying Identity), every output produced once', () => {
+    for (const [t, opt] of [['lenet5', { kind: 'adam' }], ['resnet8', { kind: 'sgd', momentum: 0.9 }]] as const) {
+      const c = compileTrainGraph(buildTemplate(t), { optimizer: opt, debugGradients: true });
+      const nodes = c.model.graph?.node ?? [];
+      expect(nodes.filter((n) => n.opType === 'Identity').map((n) => n.output?.[0])).toEqual([]);
+      const produced = nodes.flatMap((n) => n.output ?? []);
+      expect(new Set(produced).size).toBe(produced.length);
+      for (const o of c.model.graph?.output ?? []) expect(produced).toContain(o.name);
+      // Every node input is a graph input, an initializer or some node's output.
+      const known = new Set([...produced, ...(c.model.graph?.input ?? []).map((i) => i.name), ...(c.model.graph?.initializer ?? []).map((i) => i.name)]);
+      expect(nodes.flatMap((n) => n.input ?? []).filter((i) => i !== '' && !known.has(i))).toEqual([]);
+    }
+  });
+
   it('BatchNorm running stats are outputs; plain SGD carries no slots; debug mode adds gradients', () => {
     const c = compileTrainGraph(buildTemplate('resnet8'), { optimizer: { kind: 'sgd' }, debugGradients: true });
     const outs = c.model.graph?.output?.map((o) => o.name) ?? [];

@@ -6,13 +6,14 @@
  *   Dense: dx = dy W, dW = dy^T x, db = sum_n dy;  Flatten/Reshape: dy reshaped to x
  *   Concat: Split(dy);  Add: dy to every input;  Mul: dy times the other input
  *   BatchNorm: dx = gamma invStd (dy - mean(dy) - xhat mean(dy xhat)), dgamma = sum dy xhat, dbeta = sum dy
+ *              (computed from the centred input without materialising xhat; see batchNormRule)
  */
 import { batchNorm } from '../ops/batch-norm';
 import { concat } from '../ops/concat';
 import { dropout } from '../ops/dropout';
 import { leakyRelu } from '../ops/leaky-relu';
 import { sameShape } from '../tensor/tensor';
-import { attrInt } from './export-context';
+import { attrInt, attrInts } from './export-context';
 import type { BackwardArgs, BackwardOut, TrainArgs, TrainRule } from './train-graph-rule-types';
 import type { TrainBuilder } from './train-graph-builder';
 
@@ -104,6 +105,13 @@ function statAxes(rank: number): number[] {
   return [0, ...Array.from({ length: rank - 2 }, (_, i) => i + 2)];
 }
 
+/**
+ * BatchNorm in training mode with fewer passes over the activations: xhat is never materialised and
+ * the variance is one ReduceSumSquare (5 full-size ops forward instead of 7, 7 backward as before). With d = x - mean,
+ * invStd = 1 / sqrt(mean(d^2) + eps), scale = gamma invStd, m = the values per channel:
+ *   y = d scale + beta;  dgamma = invStd sum(dy d);  dbeta = sum(dy);
+ *   dx = scale (dy - sum(dy)/m) - d scale invStd^2 sum(dy d)/m   (= gamma invStd (dy - mean(dy) - xhat mean(dy xhat)))
+ */
 const batchNormRule: TrainRule = {
   forward(a, b) {
     const { epsilon, momentum } = a.attrs(batchNorm);
@@ -116,19 +124,21 @@ const batchNormRule: TrainRule = {
     const name = a.node.name;
     const mean = b.reduceMean(x, axes, true, `${name}/mean`);
     const d = b.sub(x, mean, `${name}/centered`);
-    const v = b.reduceMean(b.mul(d, d), axes, true, `${name}/var`);
+    const m = b.countOver(x, axes, `${name}/m`);
+    // ReduceSumSquare takes its axes as an attribute until opset 18.
+    const sumSq = b.ctx.opset >= 18 ? b.op('ReduceSumSquare', [d, b.i64(axes)], [attrInt('keepdims', 1)], `${name}/sum_sq`) : b.op('ReduceSumSquare', [d], [attrInts('axes', axes), attrInt('keepdims', 1)], `${name}/sum_sq`);
+    const v = b.div(sumSq, m, `${name}/var`);
     const invStd = b.op('Reciprocal', [b.op('Sqrt', [b.add(v, b.f32(epsilon))])], [], `${name}/inv_std`);
-    const xhat = b.mul(d, invStd, `${name}/xhat`);
     const gammaB = b.reshape(p('gamma'), bshape, `${name}/gamma_b`);
     const betaB = b.reshape(p('beta'), bshape, `${name}/beta_b`);
-    b.opTo(a.out, 'Add', [b.mul(xhat, gammaB), betaB]);
-    const m = b.countOver(x, axes, `${name}/m`);
+    const scale = b.mul(gammaB, invStd, `${name}/scale`);
+    b.opTo(a.out, 'Add', [b.mul(d, scale), betaB]);
     const unbiased = b.div(m, b.sub(m, b.f32(1)), `${name}/bessel`);
     const keep = b.f32(momentum);
     const take = b.f32(1 - momentum);
     const newMean = b.add(b.mul(p('runningMean'), keep), b.mul(b.reshape(mean, [c]), take), `${name}/new_mean`);
     const newVar = b.add(b.mul(p('runningVar'), keep), b.mul(b.mul(b.reshape(v, [c]), unbiased), take), `${name}/new_var`);
-    return { saved: { xhat, invStd, gammaB, m }, state: { runningMean: newMean, runningVar: newVar } };
+    return { saved: { d, invStd, scale, m }, state: { runningMean: newMean, runningVar: newVar } };
   },
   backward({ a, b, dy, saved, needInput }) {
     const rank = a.inputShapes[0].length;
@@ -136,13 +146,14 @@ const batchNormRule: TrainRule = {
     const axes = statAxes(rank);
     const name = a.node.name;
     const sumDy = b.reduceSum(dy, axes, true, `${name}/sum_dy`);
-    const sumDyX = b.reduceSum(b.mul(dy, saved.xhat), axes, true, `${name}/sum_dy_xhat`);
-    const params = { gamma: b.reshape(sumDyX, [c], `${name}/dgamma`), beta: b.reshape(sumDy, [c], `${name}/dbeta`) };
+    const sumDyD = b.reduceSum(b.mul(dy, saved.d), axes, true, `${name}/sum_dy_d`);
+    const params = { gamma: b.reshape(b.mul(sumDyD, saved.invStd), [c], `${name}/dgamma`), beta: b.reshape(sumDy, [c], `${name}/dbeta`) };
     if (!needInput[0]) return { inputs: [null], params };
-    const meanDy = b.div(sumDy, saved.m);
-    const meanDyX = b.div(sumDyX, saved.m);
-    const inner = b.sub(b.sub(dy, meanDy), b.mul(saved.xhat, meanDyX));
-    const dx = b.mul(b.mul(saved.gammaB, saved.invStd), inner, `${name}/dx`);
+    // Per-channel factors first (small tensors), then three passes over the activations.
+    const meanDy = b.div(sumDy, saved.m, `${name}/mean_dy`);
+    const coef = b.div(b.mul(b.mul(saved.scale, b.mul(saved.invStd, saved.invStd)), sumDyD), saved.m, `${name}/coef`);
+    const centeredDy = b.sub(dy, meanDy, `${name}/dy_c`);
+    const dx = b.sub(b.mul(centeredDy, saved.scale), b.mul(saved.d, coef), `${name}/dx`);
     return { inputs: [dx], params };
   },
 };

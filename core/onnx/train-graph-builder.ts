@@ -94,7 +94,8 @@ export class TrainBuilder {
   }
 
   reduceMean(x: string, axes: readonly number[], keepdims: boolean, hint?: string): string {
-    // ReduceMean takes its axes as an attribute until opset 18.
+    // ReduceMean takes its axes as an attribute until opset 18, as an input from 18 on.
+    if (this.ctx.opset >= 18) return this.op('ReduceMean', [x, this.i64(axes)], [attrInt('keepdims', keepdims ? 1 : 0)], hint);
     return this.op('ReduceMean', [x], [attrInts('axes', axes), attrInt('keepdims', keepdims ? 1 : 0)], hint);
   }
 

@@ -12,7 +12,10 @@
 import { describe, expect, it } from 'vitest';
 import type { GraphNode, OptimizerConfig } from '../../../core/index';
 import { graphOf, node } from '../../core/train/helpers';
-import { stepBoth, worst } from './train-helpers';
+import { Rng, buildTemplate, encodeModel, initWeights } from '../../../core/index';
+import { compileTrainGraph, LABELS_INPUT, LOSS_OUTPUT, LR_INPUT, STEP_INPUT } from '../../../core/onnx/train-graph';
+import { createSession, releaseSession, runSession, type BoundaryTensor } from '../../../main/ort/adapter';
+import { normRelErr, stepBoth, worst } from './train-helpers';
 
 const TOL = 1e-4;
 
@@ -201,5 +204,49 @@ describe('optimizers and labels in the graph', () => {
     const r = await stepBoth(around(unit), { kind: 'sgd', momentum: 0.9 }, { n: 4, labels: 'onehot', smoothing: 0.1 });
     expect(Math.abs(r.ort.loss - r.core.loss) / r.core.loss).toBeLessThan(TOL);
     expect(worst(r.ort.grads, r.core.grads).err).toBeLessThan(TOL);
+  });
+});
+
+describe('opsets', () => {
+  /** One step of resnet8 (BatchNorm, residual adds, stride-2 convs) compiled at `opset`: loss and debug gradients. */
+  async function stepAt(opset: number): Promise<Record<string, Float32Array>> {
+    const g = buildTemplate('resnet8');
+    const c = compileTrainGraph(g, { optimizer: { kind: 'sgd', momentum: 0.9 }, debugGradients: true, opset });
+    const w = initWeights(g, new Rng(4), { batch: 1 });
+    const rng = new Rng(9);
+    const n = 3;
+    const feeds: Record<string, BoundaryTensor> = {
+      [c.input]: { shape: [n, ...c.sampleShape], data: Float32Array.from({ length: n * c.sampleShape.reduce((a, d) => a * d, 1) }, () => rng.next() - 0.5) },
+      [LABELS_INPUT]: { shape: [n], data: BigInt64Array.from([1n, 7n, 3n]) },
+      [LR_INPUT]: { shape: [], data: Float32Array.of(0.01) },
+      [STEP_INPUT]: { shape: [], data: Float32Array.of(1) },
+    };
+    for (const p of c.params) {
+      feeds[p.input] = { shape: p.shape, data: w[p.node][p.param].data };
+      for (const s of p.slots) feeds[s.input] = { shape: p.shape, data: new Float32Array(p.shape.reduce((a, d) => a * d, 1)) };
+    }
+    const h = await createSession(encodeModel(c.model), { intraOpThreads: 1 });
+    try {
+      const out = await runSession(h, feeds);
+      const keep: Record<string, Float32Array> = {};
+      for (const name of [LOSS_OUTPUT, ...c.params.flatMap((p) => (p.grad ? [p.grad] : []))]) {
+        const v = out[name]?.data;
+        if (!(v instanceof Float32Array)) throw new Error(`no output ${name} at opset ${opset}`);
+        keep[name] = v;
+      }
+      return keep;
+    } finally {
+      await releaseSession(h);
+    }
+  }
+
+  it('the step graph builds and gives the same loss and gradients at opsets 17, 18 (reduction axes as inputs) and 21', async () => {
+    const base = await stepAt(17);
+    expect(Object.keys(base).length).toBeGreaterThan(10);
+    for (const opset of [18, 21]) {
+      const other = await stepAt(opset);
+      expect(Object.keys(other)).toEqual(Object.keys(base));
+      for (const [k, v] of Object.entries(base)) expect(normRelErr(other[k], v), `${k} at opset ${opset}`).toBeLessThan(1e-6);
+    }
   });
 });

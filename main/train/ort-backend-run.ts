@@ -15,8 +15,10 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import {
+  AUGMENT_STREAM,
   CHECKPOINT_VERSION,
   Rng,
+  augmentBatch,
   argmax,
   batchCount,
   compileGraph,
@@ -125,7 +127,7 @@ async function runOrt(o: BackendRunOptions, compiled: CompiledTrainGraph): Promi
     }
     return r.results[0];
   };
-  const settings = { epochs: o.epochs, batchSize: o.batchSize, lr: o.lr, optimizer: o.optimizer, schedule: o.schedule, seed: o.seed };
+  const settings = { epochs: o.epochs, batchSize: o.batchSize, lr: o.lr, optimizer: o.optimizer, schedule: o.schedule, seed: o.seed, augment: o.augment };
   const t0 = performance.now();
   const finish = (status: BackendRunMetrics['status'], message?: string, test?: EvalResult): BackendRunMetrics => {
     const seconds = s.history.reduce((a, h) => a + h.seconds, 0) + s.progress.seconds;
@@ -142,6 +144,7 @@ async function runOrt(o: BackendRunOptions, compiled: CompiledTrainGraph): Promi
       imagesPerSec: seconds > 0 ? images / seconds : 0,
       seconds: (performance.now() - t0) / 1000,
       threads: o.threads,
+      normalization: o.normalization,
       settings,
       backend: 'ort',
     };
@@ -188,7 +191,8 @@ async function runOrt(o: BackendRunOptions, compiled: CompiledTrainGraph): Promi
         const batch = gatherBatch(train, order, s.batchInEpoch * o.batchSize, (s.batchInEpoch + 1) * o.batchSize);
         const lr = o.schedule ? learningRate(o.schedule, o.lr, s.step) : o.lr;
         const where = `step ${s.step + 1} (epoch ${s.epoch + 1}, batch ${s.batchInEpoch + 1})`;
-        let x = batch.x;
+        // The same seeded augmentation stream as the core Trainer, so both backends see the same batches.
+        let x = o.augment ? augmentBatch(batch.x, o.augment, new Rng(passSeed(o.seed, s.step, AUGMENT_STREAM))) : batch.x;
         if (o.testFault?.step === s.step && o.testFault.kind === 'crash') engine.crashForTest();
         if (o.testFault?.step === s.step && o.testFault.kind === 'bad-feed') x = x.reshape([x.shape[0], 1, x.size / x.shape[0]]);
         let r;

@@ -68,6 +68,21 @@ describe('ORT backend runs', () => {
     expect(ort.imagesPerSec).toBeGreaterThan(0);
   });
 
+  it('augments the training batches exactly as the core does (same shifted batches, same losses)', async () => {
+    const losses = { core: [] as number[], ort: [] as number[], plain: [] as number[] };
+    const run = (backend: 'core' | 'ort', key: keyof typeof losses, shift: number) =>
+      runTrainingOn(options({ backend, augment: shift > 0 ? { shift } : undefined, onEvent: (e) => void (e.type === 'step' && losses[key].push(e.loss)) }));
+    const core = await run('core', 'core', 2);
+    const ort = await run('ort', 'ort', 2);
+    await run('ort', 'plain', 0);
+    expect(ort.backend).toBe('ort');
+    expect(ort.settings.augment).toEqual({ shift: 2 });
+    for (let i = 0; i < 3; i++) expect(Math.abs(losses.ort[i] - losses.core[i]) / losses.core[i]).toBeLessThan(1e-4);
+    // Without the augmentation the very first batch already gives a different loss.
+    expect(Math.abs(losses.plain[0] - losses.core[0]) / losses.core[0]).toBeGreaterThan(1e-3);
+    expect(core.status).toBe('completed');
+  });
+
   it('validation and test run through ORT and equal the core evaluate of the same final weights', async () => {
     const o = options({ backend: 'ort', epochs: 1 });
     const epochs: { valLoss?: number; valAccuracy?: number }[] = [];

@@ -1,5 +1,5 @@
 /**
- * Builder for the two-input elementwise ops with numpy broadcasting (Sub, Div): each supplies
+ * Builder for the two-input elementwise ops with numpy broadcasting (Sub, Mul, Div): each supplies
  * f(a, b) and its partial derivatives; gradients are summed back to each input's shape.
  */
 import { Tensor, sizeOf } from '../tensor/tensor';

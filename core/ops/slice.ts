@@ -5,8 +5,8 @@
  */
 import { shapeToString, type Shape } from '../tensor/tensor';
 import { int } from './attrs';
-import { axisMapped, gather, scatterAdd } from './index-map';
-import { expectInputs, resolveAxis } from './op-util';
+import { gatherSlice, resolveRange, scatterSlice, sliceAxis, slicedShape, type AxisSlice } from './axis-slice';
+import { expectInputs } from './op-util';
 import { defineOp, OpError } from './types';
 
 export interface SliceAttrs {
@@ -15,22 +15,11 @@ export interface SliceAttrs {
   end: number;
 }
 
-function range(x: Shape, a: SliceAttrs): { axis: number; s: number; e: number } {
-  const axis = resolveAxis('Slice', a.axis, x);
-  if (axis === 0) throw new OpError('Slice: the batch axis cannot be sliced');
-  const n = x[axis];
-  const clamp = (v: number): number => Math.min(n, Math.max(0, v < 0 ? v + n : v));
-  const s = clamp(a.start);
-  const e = clamp(a.end);
-  if (e <= s) throw new OpError(`Slice: [${a.start}, ${a.end}) on axis ${axis} of ${shapeToString(x)} is empty`);
-  return { axis, s, e };
-}
-
-function sliceMap(x: Shape, a: SliceAttrs): { shape: Shape; map: Int32Array } {
-  const { axis, s, e } = range(x, a);
-  const shape = x.map((d, i) => (i === axis ? e - s : d));
-  const tables = shape.map((o, i) => Int32Array.from({ length: o }, (_, j) => (i === axis ? j + s : j)));
-  return { shape, map: axisMapped(shape, x, tables) };
+function plan(x: Shape, a: SliceAttrs): AxisSlice {
+  const axis = sliceAxis('Slice', a.axis, x);
+  const r = resolveRange(x[axis], a.start, a.end, 1);
+  if (r.count === 0) throw new OpError(`Slice: [${a.start}, ${a.end}) on axis ${axis} of ${shapeToString(x)} is empty`);
+  return { axis, start: r.start, count: r.count, step: 1 };
 }
 
 export const slice = defineOp<SliceAttrs>({
@@ -42,16 +31,12 @@ export const slice = defineOp<SliceAttrs>({
   params: () => [],
   inferShape(shapes, a) {
     expectInputs('Slice', shapes, 1);
-    const { axis, s, e } = range(shapes[0], a);
-    return shapes[0].map((d, i) => (i === axis ? e - s : d));
+    return slicedShape(shapes[0], plan(shapes[0], a));
   },
-  forward(inputs, _params, a) {
-    const { shape, map } = sliceMap(inputs[0].shape, a);
-    return { output: gather(inputs[0], shape, map) };
-  },
-  backward(gradOut, _saved, inputs, _params, a) {
-    const { map } = sliceMap(inputs[0].shape, a);
-    return { inputs: [scatterAdd(gradOut, inputs[0].shape, map)], params: {} };
-  },
+  forward: (inputs, _params, a) => ({ output: gatherSlice(inputs[0], plan(inputs[0].shape, a)) }),
+  backward: (gradOut, _saved, inputs, _params, a) => ({
+    inputs: [scatterSlice(gradOut, inputs[0].shape, plan(inputs[0].shape, a))],
+    params: {},
+  }),
   flops: () => 0,
 });

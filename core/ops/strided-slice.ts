@@ -7,9 +7,11 @@
  */
 import { shapeToString, type Shape } from '../tensor/tensor';
 import { int } from './attrs';
-import { axisMapped, gather, scatterAdd } from './index-map';
-import { expectInputs, resolveAxis } from './op-util';
+import { gatherSlice, resolveRange, scatterSlice, sliceAxis, slicedShape, type AxisSlice } from './axis-slice';
+import { expectInputs } from './op-util';
 import { defineOp, OpError } from './types';
+
+export { resolveRange };
 
 export interface StridedSliceAttrs {
   axis: number;
@@ -18,30 +20,11 @@ export interface StridedSliceAttrs {
   step: number;
 }
 
-/** ONNX Slice's rule for one axis of size `dim`: the clamped start and end and how many elements they select. */
-export function resolveRange(dim: number, start: number, end: number, step: number): { start: number; end: number; count: number } {
-  const s0 = start < 0 ? start + dim : start;
-  const e0 = end < 0 ? end + dim : end;
-  const clamp = (v: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, v));
-  const s = step > 0 ? clamp(s0, 0, dim) : clamp(s0, 0, dim - 1);
-  const e = step > 0 ? clamp(e0, 0, dim) : clamp(e0, -1, dim - 1);
-  const count = step > 0 ? Math.max(0, Math.ceil((e - s) / step)) : Math.max(0, Math.ceil((s - e) / -step));
-  return { start: s, end: e, count };
-}
-
-function plan(x: Shape, a: StridedSliceAttrs): { axis: number; start: number; count: number } {
-  const axis = resolveAxis('StridedSlice', a.axis, x);
-  if (axis === 0) throw new OpError('StridedSlice: the batch axis cannot be sliced');
+function plan(x: Shape, a: StridedSliceAttrs): AxisSlice {
+  const axis = sliceAxis('StridedSlice', a.axis, x);
   const r = resolveRange(x[axis], a.start, a.end, a.step);
   if (r.count === 0) throw new OpError(`StridedSlice: [${a.start}:${a.end}:${a.step}] on axis ${axis} of ${shapeToString(x)} is empty`);
-  return { axis, start: r.start, count: r.count };
-}
-
-function sliceMap(x: Shape, a: StridedSliceAttrs): { shape: Shape; map: Int32Array } {
-  const { axis, start, count } = plan(x, a);
-  const shape = x.map((d, i) => (i === axis ? count : d));
-  const tables = shape.map((o, i) => Int32Array.from({ length: o }, (_, j) => (i === axis ? start + j * a.step : j)));
-  return { shape, map: axisMapped(shape, x, tables) };
+  return { axis, start: r.start, count: r.count, step: a.step };
 }
 
 export const stridedSlice = defineOp<StridedSliceAttrs>({
@@ -57,16 +40,12 @@ export const stridedSlice = defineOp<StridedSliceAttrs>({
   params: () => [],
   inferShape(shapes, a) {
     expectInputs('StridedSlice', shapes, 1);
-    const { axis, count } = plan(shapes[0], a);
-    return shapes[0].map((d, i) => (i === axis ? count : d));
+    return slicedShape(shapes[0], plan(shapes[0], a));
   },
-  forward(inputs, _params, a) {
-    const { shape, map } = sliceMap(inputs[0].shape, a);
-    return { output: gather(inputs[0], shape, map) };
-  },
-  backward(gradOut, _saved, inputs, _params, a) {
-    const { map } = sliceMap(inputs[0].shape, a);
-    return { inputs: [scatterAdd(gradOut, inputs[0].shape, map)], params: {} };
-  },
+  forward: (inputs, _params, a) => ({ output: gatherSlice(inputs[0], plan(inputs[0].shape, a)) }),
+  backward: (gradOut, _saved, inputs, _params, a) => ({
+    inputs: [scatterSlice(gradOut, inputs[0].shape, plan(inputs[0].shape, a))],
+    params: {},
+  }),
   flops: () => 0,
 });

@@ -8,19 +8,11 @@
  *    group would waste most of its tile.
  */
 import { gemm } from '../tensor/gemm';
-import { validRange, type Geom3 } from '../tensor/im2col';
+import { validRange } from '../tensor/im2col';
+import type { ConvPlan } from './conv';
 
-export interface FastPlan {
-  n: number;
-  c: number;
-  f: number;
-  groups: number;
-  cg: number;
-  fg: number;
-  inSize: number;
-  outSize: number;
-  geom: Geom3;
-}
+/** The conv plan fields this file reads (see planConv in conv.ts). */
+export type FastPlan = Omit<ConvPlan, 'outShape' | 'rows'>;
 
 export function isPointwise(p: FastPlan): boolean {
   const g = p.geom;

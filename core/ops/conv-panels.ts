@@ -11,20 +11,11 @@
  * Results equal the im2col route up to float32 summation order (same products, same K order).
  */
 import { gemmPanels, NR, packStridedA, packStridedB } from '../tensor/gemm-simd';
-import { scratch, type Geom3 } from '../tensor/im2col';
+import { scratch } from '../tensor/im2col';
+import type { ConvPlan } from './conv';
 
-export interface PanelPlan {
-  n: number;
-  c: number;
-  f: number;
-  groups: number;
-  cg: number;
-  fg: number;
-  rows: number;
-  inSize: number;
-  outSize: number;
-  geom: Geom3;
-}
+/** The conv plan fields this file reads (see planConv in conv.ts). */
+export type PanelPlan = Omit<ConvPlan, 'outShape'>;
 
 /** The padded input layout and the gather tables of one chunk of images. */
 interface Gather {
